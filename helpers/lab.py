@@ -1,0 +1,132 @@
+"""``python -m helpers.lab``: what ``make lab`` runs. The local AWS and JupyterLab, stopped together.
+
+The local AWS is served by this process (a background thread) on 127.0.0.1; JupyterLab runs as a child
+with ``AWS_ENDPOINT_URL``, a region and the local administrator's dummy credentials in its environment,
+so every kernel it starts talks to the local AWS. Ctrl-C (SIGINT) or SIGTERM stops JupyterLab, its
+kernels and the local AWS, and leaves no process behind.
+
+Arguments after ``--`` go to JupyterLab unchanged, for example ``-- --no-browser``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import local_aws
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO_ROOT / "notebooks"
+
+
+def descendants(pid: int) -> set[int]:
+    """Every living descendant of ``pid`` (Linux ``/proc``; empty elsewhere)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            # The command name may hold spaces and parentheses; fields after the last ')' are fixed.
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def is_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not count)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def stop_process_tree(process: subprocess.Popen, grace: float = 20.0) -> None:
+    """SIGTERM ``process`` (JupyterLab shuts its kernels down on it), then kill whatever is still alive."""
+    tree = descendants(process.pid)
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    deadline = time.monotonic() + 5
+    for pid in tree:
+        while is_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if is_alive(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def jupyter_command(port: int, extra: list[str]) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={NOTEBOOKS}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # CI and containers run as root
+    return command + extra
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra: list[str] = []
+    if "--" in argv:
+        split = argv.index("--")
+        argv, extra = argv[:split], argv[split + 1 :]
+    parser = argparse.ArgumentParser(prog="python -m helpers.lab", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8888, help="JupyterLab's port (default %(default)s)")
+    parser.add_argument(
+        "--aws-port", type=int, default=0, help="the local AWS's port; 0 picks a free one (default)"
+    )
+    args = parser.parse_args(argv)
+
+    aws = local_aws.LocalAWS(port=args.aws_port, log_requests=True).start()
+    print(f"Local AWS: {aws.url}", flush=True)
+
+    env = dict(os.environ)
+    local_aws.export_client_environment(aws.url, environ=env)
+    # Its own session: Ctrl-C in the terminal reaches only this process, which then stops JupyterLab
+    # with SIGTERM (on SIGINT JupyterLab would stop to ask "Shutdown this Jupyter server (y/[n])?").
+    jupyter = subprocess.Popen(jupyter_command(args.port, extra), env=env, start_new_session=True)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    try:
+        code = jupyter.wait()
+    except KeyboardInterrupt:
+        print("\nStopping JupyterLab and the local AWS...", flush=True)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        stop_process_tree(jupyter)
+        aws.stop()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""The project's local AWS: moto's server with a faithful identity-pool layer in front (see ``app``).
+
+Start it from a shell with ``python -m helpers.local_aws`` or from Python with :class:`LocalAWS`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import MutableMapping
+
+from .app import STATUS_PATH, LocalAWSApplication, make_app
+from .server import DEFAULT_HOST, LocalAWS
+
+#: The region the local AWS is used in unless told otherwise.
+DEFAULT_REGION = "us-east-1"
+
+#: moto's account: every resource the local AWS creates belongs to it.
+ACCOUNT_ID = "123456789012"
+
+#: Credentials of the local administrator. Not secret: they only ever reach the local AWS.
+ADMIN_ACCESS_KEY_ID = "testing"
+ADMIN_SECRET_ACCESS_KEY = "testing"
+
+
+#: Variables that would make boto3 mix the local administrator's keys with some other identity.
+CLEARED_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+def client_environment(url: str, region: str = DEFAULT_REGION) -> dict[str, str]:
+    """Environment variables that send every boto3 client (and the AWS CLI) to the local AWS at ``url``.
+
+    Apply them after removing :data:`CLEARED_VARIABLES`, so no real profile or token is mixed in.
+    """
+    return {
+        "AWS_ENDPOINT_URL": url,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+        "AWS_ACCESS_KEY_ID": ADMIN_ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": ADMIN_SECRET_ACCESS_KEY,
+    }
+
+
+def export_client_environment(
+    url: str, region: str = DEFAULT_REGION, environ: MutableMapping[str, str] | None = None
+) -> None:
+    """Point ``environ`` (default ``os.environ``, so also every child process) at the local AWS at ``url``."""
+    environ = os.environ if environ is None else environ
+    for name in CLEARED_VARIABLES:
+        environ.pop(name, None)
+    environ.update(client_environment(url, region))
+
+
+__all__ = [
+    "ACCOUNT_ID",
+    "CLEARED_VARIABLES",
+    "DEFAULT_HOST",
+    "DEFAULT_REGION",
+    "STATUS_PATH",
+    "LocalAWS",
+    "LocalAWSApplication",
+    "client_environment",
+    "export_client_environment",
+    "make_app",
+]

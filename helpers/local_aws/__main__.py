@@ -1,0 +1,47 @@
+"""``python -m helpers.local_aws [--host 127.0.0.1] [--port N]``: serve the local AWS until interrupted.
+
+The first line of standard output is the URL to use as ``AWS_ENDPOINT_URL``; ``--port 0`` picks a free
+port. Only the given host is bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+
+from .server import DEFAULT_HOST, LocalAWS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.local_aws", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=5000, help="port to bind; 0 picks a free one (default %(default)s)"
+    )
+    args = parser.parse_args(argv)
+
+    # A port in use: werkzeug says so ("Port N is in use by another program...") and exits with 1.
+    aws = LocalAWS(host=args.host, port=args.port, log_requests=True)
+    # moto builds some URLs (for example S3 presigned URLs) from MOTO_PORT.
+    os.environ.setdefault("MOTO_PORT", str(aws.port))
+    print(aws.url, flush=True)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Installed explicitly: a shell starts background jobs with SIGINT ignored.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        aws.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        aws.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

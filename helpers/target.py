@@ -1,0 +1,140 @@
+"""Which AWS the course talks to: the local AWS (default) or a real account (explicit opt-in only).
+
+* **local** (default): ``AWS_ENDPOINT_URL`` when it is set (``make lab`` and ``make test`` set it),
+  otherwise a local AWS started inside this Python process on a free loopback port. Dummy
+  administrator credentials; nothing leaves the machine.
+* **real AWS**: chosen with ``connect(target="aws")`` or ``COURSE_TARGET=aws``, and used only when
+  ``COURSE_AWS_ACCOUNT_ID`` names the account the ambient credentials belong to. The course creates
+  resources there, so it refuses to guess.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+import boto3
+
+from . import local_aws
+from .masking import mask_account_id
+
+TARGET_VARIABLE = "COURSE_TARGET"
+ACCOUNT_VARIABLE = "COURSE_AWS_ACCOUNT_ID"
+
+TargetKind = Literal["local", "aws"]
+
+
+class RealAWSNotAllowed(RuntimeError):
+    """Raised when real AWS is asked for without the opt-in that names the account."""
+
+
+OPT_IN_HELP = (
+    "To run the course against a real AWS account, opt in explicitly: "
+    f"set {ACCOUNT_VARIABLE} to the 12-digit id of the account your credentials belong to "
+    "(the course creates identity pools, IAM roles and an S3 bucket there, all tagged for cleanup), "
+    "for example\n"
+    f"    export {TARGET_VARIABLE}=aws {ACCOUNT_VARIABLE}=111122223333 AWS_REGION=us-east-1\n"
+    f"then restart the kernel. Leave {TARGET_VARIABLE} unset to use the local AWS."
+)
+
+
+@dataclass
+class Target:
+    """A ready boto3 session and where it points."""
+
+    kind: TargetKind
+    session: boto3.Session = field(repr=False)
+    region: str
+    account_id: str
+    endpoint_url: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return self.kind == "local"
+
+    def describe(self) -> str:
+        account = mask_account_id(self.account_id)
+        if self.is_local:
+            return f"Target: local AWS at {self.endpoint_url} (region {self.region}, account {account})"
+        return f"Target: REAL AWS account {account} in {self.region}"
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+_lock = threading.Lock()
+_in_process: local_aws.LocalAWS | None = None
+
+
+def _in_process_local_aws() -> local_aws.LocalAWS:
+    """The local AWS of this process, started on first use (one per process, shared by every caller)."""
+    global _in_process
+    with _lock:
+        if _in_process is None:
+            _in_process = local_aws.LocalAWS(port=0).start()
+        return _in_process
+
+
+def _use_local_environment(url: str, region: str) -> None:
+    local_aws.export_client_environment(url, region)
+    boto3.DEFAULT_SESSION = None  # so a bare boto3.client() sees the new environment
+
+
+def connect(target: TargetKind | None = None, *, region: str | None = None, quiet: bool = False) -> Target:
+    """Give the notebook a boto3 Session on the chosen target and say which target that is.
+
+    ``target`` defaults to ``$COURSE_TARGET``, then ``"local"``. Real AWS needs ``$COURSE_AWS_ACCOUNT_ID``
+    (see :data:`OPT_IN_HELP`); without it this raises :class:`RealAWSNotAllowed` before any request is sent.
+    """
+    kind = (target or os.environ.get(TARGET_VARIABLE) or "local").strip().lower()
+    if kind == "local":
+        chosen = _connect_local(region)
+    elif kind == "aws":
+        chosen = _connect_real(region)
+    else:
+        raise ValueError(f"unknown target {kind!r}: use 'local' (default) or 'aws'")
+    if not quiet:
+        print(chosen.describe())
+    return chosen
+
+
+def _connect_local(region: str | None) -> Target:
+    region = (
+        region
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or local_aws.DEFAULT_REGION
+    )
+    url = os.environ.get("AWS_ENDPOINT_URL") or _in_process_local_aws().url
+    _use_local_environment(url, region)
+    session = boto3.Session(
+        aws_access_key_id=local_aws.ADMIN_ACCESS_KEY_ID,
+        aws_secret_access_key=local_aws.ADMIN_SECRET_ACCESS_KEY,
+        region_name=region,
+    )
+    return Target("local", session, region, local_aws.ACCOUNT_ID, url)
+
+
+def _connect_real(region: str | None) -> Target:
+    expected = os.environ.get(ACCOUNT_VARIABLE, "").strip()
+    if not expected:
+        raise RealAWSNotAllowed(f"Refusing to use real AWS: {ACCOUNT_VARIABLE} is not set.\n{OPT_IN_HELP}")
+    if not re.fullmatch(r"\d{12}", expected):
+        raise RealAWSNotAllowed(
+            f"Refusing to use real AWS: {ACCOUNT_VARIABLE} must be a 12-digit account id.\n{OPT_IN_HELP}"
+        )
+    session = boto3.Session(region_name=region) if region else boto3.Session()
+    if not session.region_name:
+        raise RealAWSNotAllowed(
+            "Refusing to use real AWS without an explicit region: set AWS_REGION (for example us-east-1)."
+        )
+    actual = session.client("sts").get_caller_identity()["Account"]
+    if actual != expected:
+        raise RealAWSNotAllowed(
+            f"Refusing to use real AWS: your credentials belong to account {mask_account_id(actual)}, "
+            f"but {ACCOUNT_VARIABLE} names {mask_account_id(expected)}. Fix one of them."
+        )
+    return Target("aws", session, session.region_name, actual, os.environ.get("AWS_ENDPOINT_URL"))

@@ -1,0 +1,57 @@
+"""environment.yml (conda) mirrors pyproject.toml, the one source of Python dependencies."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    tomllib = pytest.importorskip("tomli")
+
+REPO = Path(__file__).resolve().parent.parent
+# Where conda-forge names a package differently from PyPI (none today; say so here when one does).
+CONDA_NAMES: dict[str, str] = {}
+
+
+def pyproject_dependencies() -> dict[str, SpecifierSet]:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    requirements = [Requirement(line) for line in project["dependencies"]]
+    return {CONDA_NAMES.get(r.name.lower(), r.name.lower()): r.specifier for r in requirements}
+
+
+def conda_dependencies() -> tuple[dict[str, SpecifierSet], list]:
+    environment = yaml.safe_load((REPO / "environment.yml").read_text())
+    conda: dict[str, SpecifierSet] = {}
+    pip: list = []
+    for entry in environment["dependencies"]:
+        if isinstance(entry, dict):
+            pip.extend(entry.get("pip", []))
+            continue
+        name, spec = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(.*)", entry).groups()
+        conda[name.lower()] = SpecifierSet(spec.replace(" ", ""))
+    return conda, pip
+
+
+def test_environment_yml_names_the_same_dependencies_as_pyproject():
+    conda, _ = conda_dependencies()
+    expected = pyproject_dependencies()
+    python_and_pip = {name: conda.pop(name) for name in ("python", "pip")}
+    assert python_and_pip["python"] == SpecifierSet(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["requires-python"]
+    )
+    assert conda == expected
+
+
+def test_environment_yml_installs_this_repository_editable():
+    environment = yaml.safe_load((REPO / "environment.yml").read_text())
+    assert "conda-forge" in environment["channels"]
+    _, pip = conda_dependencies()
+    assert pip == ["-e ."]
