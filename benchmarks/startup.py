@@ -24,7 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def one_run() -> float:
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    session = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "helpers.local_aws", "--port", "0"],
@@ -55,8 +57,10 @@ def main() -> None:
     times = [one_run() for _ in range(args.runs)]
     for number, seconds in enumerate(times, 1):
         print(f"run {number}: {seconds:.3f} s")
-    print(f"local AWS start-up to first answered request: median {statistics.median(times):.3f} s "
-          f"(min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs; target <= 1.5 s)")
+    print(
+        f"local AWS start-up to first answered request: median {statistics.median(times):.3f} s "
+        f"(min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs; target <= 1.5 s)"
+    )
 
 
 if __name__ == "__main__":
