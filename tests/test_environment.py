@@ -55,3 +55,15 @@ def test_environment_yml_installs_this_repository_editable():
     assert "conda-forge" in environment["channels"]
     _, pip = conda_dependencies()
     assert pip == ["-e ."]
+
+
+def test_check_environment_accepts_this_environment_and_refuses_one_without_the_project(tmp_path):
+    """`make` uses an active environment only when scripts/check_environment.py accepts it."""
+    import subprocess
+
+    script = str(REPO / "scripts" / "check_environment.py")
+    assert subprocess.run([sys.executable, script]).returncode == 0
+    # A bare virtual environment (no project, no dependencies) is refused, so make sets up .venv instead.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
+    bare_python = tmp_path / "bare" / "bin" / "python"
+    assert subprocess.run([str(bare_python), script], cwd=tmp_path).returncode == 1
