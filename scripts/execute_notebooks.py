@@ -40,8 +40,16 @@ def execute(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
+def _server() -> local_aws.LocalAWS:
+    """Port 5000 when it is free, so stored outputs show the same URL run after run (nbval ignores it)."""
+    try:
+        return local_aws.LocalAWS(port=5000)
+    except (OSError, SystemExit):
+        return local_aws.LocalAWS(port=0)
+
+
 def main(paths: list[str]) -> int:
-    with local_aws.LocalAWS(port=0) as aws:
+    with _server() as aws:
         for name in ("COURSE_TARGET", "COURSE_AWS_ACCOUNT_ID"):  # stored outputs come from the local AWS
             os.environ.pop(name, None)
         local_aws.export_client_environment(aws.url)

@@ -9,18 +9,8 @@ import os
 from collections.abc import MutableMapping
 
 from .app import STATUS_PATH, LocalAWSApplication, make_app
+from .constants import ACCOUNT_ID, ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, DEFAULT_REGION
 from .server import DEFAULT_HOST, LocalAWS
-
-#: The region the local AWS is used in unless told otherwise.
-DEFAULT_REGION = "us-east-1"
-
-#: moto's account: every resource the local AWS creates belongs to it.
-ACCOUNT_ID = "123456789012"
-
-#: Credentials of the local administrator. Not secret: they only ever reach the local AWS.
-ADMIN_ACCESS_KEY_ID = "testing"
-ADMIN_SECRET_ACCESS_KEY = "testing"
-
 
 #: Variables that would make boto3 mix the local administrator's keys with some other identity.
 CLEARED_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")

@@ -1,65 +1,188 @@
-"""The local AWS as one WSGI application: moto's server app, with the project's own layer in front.
+"""The local AWS as one WSGI application: moto's server app, with the project's own layers in front.
 
 moto answers every AWS service on one port, routing by host, path, ``X-Amz-Target`` and the
 signature's credential scope (``moto.server.DomainDispatcherApplication``). The project extends it
-from the outside, as ``../shared/docs/moto-notes.md`` recommends: each *service layer* sees a request
-first and either answers it (returns a WSGI response iterable) or declines (returns ``None``), in which
-case the request goes on to moto unchanged. That depends only on names moto exports and on AWS's wire
-formats, so any client (boto3, the AWS CLI, the JavaScript SDK in a browser) talks to it.
+from the outside, as ``../shared/docs/moto-notes.md`` recommends: each *layer* sees a request first
+and either answers it (returns a WSGI response iterable) or declines (returns ``None``), in which case
+the request goes on to the next layer and finally to moto unchanged. That depends only on names moto
+exports and on AWS's wire formats, so any client (boto3, the AWS CLI, the JavaScript SDK) talks to it.
+
+Layers, in order: the local AWS's own endpoints (status, clock), the identity pools' OpenID keys,
+IAM enforcement for requests signed with credentials the local AWS issued, cognito-identity itself,
+STS AssumeRoleWithWebIdentity, IAM's trust-policy rule for identity pools.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from moto.server import DomainDispatcherApplication, create_backend_app
 
+from .authorization.enforcement import EnforcementLayer
+from .clock import Clock
+from .cognito_identity.logins import LoginVerifier
+from .cognito_identity.models import CognitoIdentityBackends, Collaborators
+from .cognito_identity.open_id_token import DISCOVERY_PATH, JWKS_PATH, OpenIdTokenSigner, discovery_document
+from .cognito_identity.responses import CognitoIdentityLayer
+from .iam.trust_policy_guard import TrustPolicyGuard
+from .internal import InternalAWS
+from .issued_credentials import CredentialsRegistry, RoleSessions
+from .sts.web_identity import WebIdentityLayer
+
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-#: Path of the local AWS's own status document (not an AWS API; moto's own admin API lives under /moto-api/).
+#: The local AWS's own endpoints (not AWS APIs; moto's own admin API lives under /moto-api/).
 STATUS_PATH = "/_local_aws/status"
+CLOCK_PATH = "/_local_aws/clock"
 
 
-class ServiceLayer(Protocol):
+class Layer(Protocol):
     """A layer that owns some requests (for example every ``AWSCognitoIdentityService.*`` target)."""
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
         """Answer the request, or return ``None`` to let the next layer (finally moto) answer it."""
 
 
-class LocalAWSApplication:
-    """moto's dispatcher with the project's service layers in front of it."""
+def json_answer(start_response: StartResponse, payload: Any, status: str = "200 OK") -> list[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
 
-    def __init__(self, layers: list[ServiceLayer] | None = None, backend: WSGIApp | None = None) -> None:
-        self.layers: list[ServiceLayer] = list(layers or [])
+
+@dataclass
+class LocalAWSState:
+    """What the layers of one local AWS share."""
+
+    clock: Clock
+    internal: InternalAWS
+    credentials: CredentialsRegistry
+    role_sessions: RoleSessions
+    signer: OpenIdTokenSigner
+    cognito_identity: CognitoIdentityBackends
+
+
+class ControlLayer:
+    """``/_local_aws/status`` and ``/_local_aws/clock``: the local AWS's own endpoints."""
+
+    def __init__(self, state: LocalAWSState, layers: list[Layer]) -> None:
+        self.state = state
+        self.layers = layers
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == STATUS_PATH and method == "GET":
+            import moto
+
+            return json_answer(
+                start_response,
+                {
+                    "service": "local-aws",
+                    "moto": moto.__version__,
+                    "layers": [type(layer).__name__ for layer in self.layers],
+                    "clock": self._clock(),
+                },
+            )
+        if path == CLOCK_PATH and method == "GET":
+            return json_answer(start_response, self._clock())
+        if path == CLOCK_PATH and method == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                order = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                if order.get("reset"):
+                    self.state.clock.reset()
+                elif "advance" in order:
+                    seconds = order["advance"]
+                    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+                        raise ValueError("advance takes a number of seconds")
+                    self.state.clock.advance(float(seconds))
+                else:
+                    raise ValueError('send {"advance": <seconds>} or {"reset": true}')
+            except (ValueError, AttributeError) as error:
+                return json_answer(start_response, {"message": str(error)}, "400 Bad Request")
+            return json_answer(start_response, self._clock())
+        return None
+
+    def _clock(self) -> dict[str, float | str]:
+        clock = self.state.clock
+        return {"now": clock.now(), "iso": clock.now_datetime().isoformat(), "offset_seconds": clock.offset}
+
+
+class OpenIdKeysLayer:
+    """The identity pools' JWKS and OpenID discovery document, where AWS serves them [§4]."""
+
+    def __init__(self, signer: OpenIdTokenSigner) -> None:
+        self.signer = signer
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
+        if environ.get("REQUEST_METHOD") != "GET":
+            return None
+        path = environ.get("PATH_INFO")
+        if path == JWKS_PATH:
+            return json_answer(start_response, self.signer.jwks())
+        if path == DISCOVERY_PATH:
+            host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+            return json_answer(start_response, discovery_document(f"{environ['wsgi.url_scheme']}://{host}"))
+        return None
+
+
+class LocalAWSApplication:
+    """moto's dispatcher with the project's layers in front of it."""
+
+    def __init__(
+        self,
+        layers: list[Layer] | None = None,
+        backend: WSGIApp | None = None,
+        state: LocalAWSState | None = None,
+    ) -> None:
+        self.layers: list[Layer] = list(layers or [])
         self.backend: WSGIApp = backend or DomainDispatcherApplication(create_backend_app)
+        self.state = state
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == STATUS_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            return self._status(start_response)
         for layer in self.layers:
             answer = layer(environ, start_response)
             if answer is not None:
                 return answer
         return self.backend(environ, start_response)
 
-    def _status(self, start_response: StartResponse) -> Iterable[bytes]:
-        import moto
 
-        body = json.dumps(
-            {
-                "service": "local-aws",
-                "moto": moto.__version__,
-                "layers": [type(layer).__name__ for layer in self.layers],
-            }
-        ).encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-        return [body]
+def _moto_json_fetcher(backend: WSGIApp) -> Callable[[str], Any]:
+    """GET a JSON document from moto in-process (a user pool's JWKS), as Cognito fetches a provider's keys."""
+
+    def fetch(path: str) -> Any:
+        from werkzeug.test import Client
+
+        answer = Client(backend).get(path)
+        try:
+            return answer.get_json(force=True, silent=True) if answer.status_code == 200 else None
+        finally:
+            answer.close()
+
+    return fetch
 
 
 def make_app() -> LocalAWSApplication:
-    """Build the local AWS application with every service layer the project provides."""
-    return LocalAWSApplication(layers=[])
+    """Build the local AWS application with every layer the project provides."""
+    backend = DomainDispatcherApplication(create_backend_app)
+    clock = Clock()
+    internal = InternalAWS(backend)
+    registry = CredentialsRegistry()
+    role_sessions = RoleSessions(internal, registry, clock)
+    signer = OpenIdTokenSigner()
+    verifier = LoginVerifier(_moto_json_fetcher(backend), signer)
+    backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
+    state = LocalAWSState(clock, internal, registry, role_sessions, signer, backends)
+    layers: list[Layer] = [
+        OpenIdKeysLayer(signer),
+        EnforcementLayer(registry, clock, internal),
+        CognitoIdentityLayer(backends),
+        WebIdentityLayer(signer, role_sessions),
+        TrustPolicyGuard(),
+    ]
+    app = LocalAWSApplication(layers, backend, state)
+    app.layers.insert(0, ControlLayer(state, app.layers))
+    return app

@@ -1,0 +1,79 @@
+"""The local AWS's controllable clock.
+
+Tokens and credentials expire by this clock, so a notebook can show an expired OpenID token or expired
+credentials without waiting an hour: ``POST /_local_aws/clock`` with ``{"advance": 3600}`` moves it
+forward for every client; ``GET`` reads it; ``{"reset": true}`` returns to real time. It only moves
+forward from real time (an offset), so what the local AWS issues never predates what it issued before.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timezone
+
+
+class Clock:
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def offset(self) -> float:
+        return self._offset
+
+    def now(self) -> float:
+        """Seconds since the epoch, as the local AWS sees them."""
+        return time.time() + self._offset
+
+    def now_datetime(self) -> datetime:
+        return datetime.fromtimestamp(self.now(), tz=timezone.utc)
+
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._offset += seconds
+            return self._offset
+
+    def reset(self) -> None:
+        with self._lock:
+            self._offset = 0.0
+
+
+def _endpoint(endpoint_url: str | None) -> str:
+    import os
+
+    url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    if not url:
+        raise RuntimeError("no local AWS to talk to: pass endpoint_url or set AWS_ENDPOINT_URL")
+    return url.rstrip("/")
+
+
+def _clock_request(endpoint_url: str | None, order: dict[str, object] | None) -> dict[str, float | str]:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        _endpoint(endpoint_url) + "/_local_aws/clock",
+        data=None if order is None else json.dumps(order).encode(),
+        method="GET" if order is None else "POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def advance(seconds: float, endpoint_url: str | None = None) -> dict[str, float | str]:
+    """Move the local AWS's clock forward (local AWS only): tokens and credentials age by ``seconds``."""
+    return _clock_request(endpoint_url, {"advance": seconds})
+
+
+def reset(endpoint_url: str | None = None) -> dict[str, float | str]:
+    """Put the local AWS's clock back to real time."""
+    return _clock_request(endpoint_url, {"reset": True})
+
+
+def read(endpoint_url: str | None = None) -> dict[str, float | str]:
+    """The local AWS's time: ``{"now": epoch seconds, "iso": ..., "offset_seconds": ...}``."""
+    return _clock_request(endpoint_url, None)

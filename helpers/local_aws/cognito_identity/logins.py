@@ -1,0 +1,148 @@
+"""Checking the tokens in a request's ``Logins`` map, as the identity-pool service does [§7].
+
+Each Logins key names a provider; its token is checked against what the pool configures for that
+provider, and only a token that passes becomes a :class:`~.models.VerifiedLogin`. If one token fails,
+the whole call fails [§7]. Providers other than Cognito user pools and the developer provider are
+added by :meth:`LoginVerifier.register`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from . import exceptions as errors
+from .models import DEVELOPER_LOGIN_KEY, USER_POOL_PROVIDER, IdentityPool, VerifiedLogin
+from .open_id_token import InvalidOpenIdToken, OpenIdTokenSigner
+
+#: Allowed clock skew for tokens not yet valid (AWS allows about 5 minutes) [§4, §7].
+CLOCK_SKEW_SECONDS = 300
+
+ProviderCheck = Callable[[IdentityPool, str, str, float], VerifiedLogin]
+
+
+def not_supported() -> errors.NotAuthorizedException:
+    return errors.NotAuthorizedException("Token is not from a supported provider of this identity pool.")
+
+
+def not_an_id_token() -> errors.NotAuthorizedException:
+    return errors.NotAuthorizedException("Invalid login token. Not a valid OpenId Connect identity token.")
+
+
+def not_verified() -> errors.NotAuthorizedException:
+    return errors.NotAuthorizedException("Invalid login token. Couldn't verify signed token.")
+
+
+class LoginVerifier:
+    """Verifies Logins maps for one local AWS.
+
+    ``fetch_json(path)`` reads a document from the wrapped moto application (a user pool's JWKS at
+    ``/<userPoolId>/.well-known/jwks.json``), the way Cognito fetches a provider's keys.
+    """
+
+    def __init__(self, fetch_json: Callable[[str], Any], signer: OpenIdTokenSigner) -> None:
+        self._fetch_json = fetch_json
+        self._signer = signer
+        self._jwks: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._checks: list[tuple[Callable[[str], bool], ProviderCheck]] = [
+            (lambda name: USER_POOL_PROVIDER.fullmatch(name) is not None, self._user_pool),
+            (lambda name: name == DEVELOPER_LOGIN_KEY, self._developer),
+        ]
+
+    def register(self, matches: Callable[[str], bool], check: ProviderCheck) -> None:
+        """Add a provider: ``check(pool, provider, token, now)`` returns the login or raises."""
+        self._checks.append((matches, check))
+
+    def verify(self, pool: IdentityPool, logins: dict[str, str], now: float) -> list[VerifiedLogin]:
+        if not logins:
+            return []
+        configured = pool.configured_providers()
+        if not configured:
+            raise errors.NotAuthorizedException(
+                f"Identity pool - {pool.identity_pool_id} does not have identity providers configured."
+            )
+        verified = []
+        for provider, token in logins.items():
+            if provider not in configured:
+                raise not_supported()
+            check = next((check for matches, check in self._checks if matches(provider)), None)
+            if check is None:
+                raise not_supported()
+            verified.append(check(pool, provider, token, now))
+        return verified
+
+    # -- Cognito user pools -----------------------------------------------------------------------
+
+    def _user_pool_keys(self, user_pool_id: str) -> dict[str, Any]:
+        with self._lock:
+            if user_pool_id not in self._jwks:
+                document = self._fetch_json(f"/{user_pool_id}/.well-known/jwks.json")
+                if not isinstance(document, dict) or "keys" not in document:
+                    raise not_verified()
+                self._jwks[user_pool_id] = {key.get("kid"): key for key in document["keys"]}
+            return self._jwks[user_pool_id]
+
+    def _user_pool(self, pool: IdentityPool, provider: str, token: str, now: float) -> VerifiedLogin:
+        """An ID token of a user pool configured on the identity pool, for one of its ClientIds [§7]."""
+        import jwt
+
+        try:
+            header = jwt.get_unverified_header(token)
+            unverified = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            raise not_an_id_token() from None
+        if not isinstance(unverified, dict) or unverified.get("iss") != f"https://{provider}":
+            raise errors.NotAuthorizedException("Invalid login token. Issuer doesn't match providerName")
+        if unverified.get("token_use") != "id":
+            raise not_an_id_token()  # an access token where an ID token is expected
+        user_pool_id = USER_POOL_PROVIDER.fullmatch(provider).group("pool")
+        key = self._user_pool_keys(user_pool_id).get(header.get("kid"))
+        if key is None or header.get("alg") != "RS256":
+            raise not_verified()  # unknown kid, or "alg": "none" / HS256 tricks
+        try:
+            claims = jwt.decode(
+                token,
+                jwt.PyJWK(key).key,
+                algorithms=["RS256"],
+                options={"verify_exp": False, "verify_iat": False, "verify_aud": False, "verify_nbf": False},
+            )
+        except jwt.PyJWTError:
+            raise not_verified() from None
+        exp = claims.get("exp")
+        if not isinstance(exp, (int, float)):
+            raise not_an_id_token()
+        if now >= exp:
+            raise errors.NotAuthorizedException(
+                f"Invalid login token. Token expired: {int(now)} >= {int(exp)}"
+            )
+        if isinstance(claims.get("iat"), (int, float)) and claims["iat"] > now + CLOCK_SKEW_SECONDS:
+            raise not_verified()  # UNCONFIRMED wording for a token issued in the future
+        client_ids = [
+            p.get("ClientId") for p in pool.cognito_identity_providers if p["ProviderName"] == provider
+        ]
+        if claims.get("aud") not in client_ids:
+            raise not_supported()
+        subject = str(claims.get("sub", ""))
+        return VerifiedLogin(
+            provider=provider,
+            subject=subject,
+            amr=(provider, f"{provider}:CognitoSignIn:{subject}"),
+            claims=claims,
+        )
+
+    # -- developer-authenticated identities -------------------------------------------------------
+
+    def _developer(self, pool: IdentityPool, provider: str, token: str, now: float) -> VerifiedLogin:
+        """A token from GetOpenIdTokenForDeveloperIdentity for this pool [§3]."""
+        try:
+            claims = self._signer.verify(token, now)
+        except InvalidOpenIdToken as error:
+            if error.expired:
+                raise errors.NotAuthorizedException(f"Invalid login token. {error}") from None
+            raise not_verified() from None
+        if claims.identity_pool_id != pool.identity_pool_id:
+            raise not_supported()
+        # The token names the identity it was issued for; that identity is the login's owner.
+        return VerifiedLogin(provider=provider, subject=claims.identity_id, amr=tuple(claims.amr[1:]))

@@ -1,0 +1,615 @@
+"""Amazon Cognito identity pools as plain Python: pools, identities, linked logins, roles.
+
+One :class:`CognitoIdentityBackend` per account and region, methods named after the operations,
+returning data (dataclasses) and raising the exceptions of :mod:`.exceptions`; the wire format lives in
+:mod:`.responses`. Behaviour follows ``../shared/docs/cognito-identity-behaviour.md`` (sections in
+brackets below); ``UNCONFIRMED`` marks choices no public source settles.
+
+Logins reach the backend already verified (:class:`VerifiedLogin`, see :mod:`.logins`): the backend
+decides which identity they belong to, never whether a token is genuine.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..guest_session_policy import session_policies as guest_session_policies
+from ..issued_credentials import ENHANCED_FLOW_SECONDS, IssuedCredentials, RoleSessions
+from . import exceptions as errors
+from .open_id_token import OPEN_ID_TOKEN_SECONDS, OpenIdTokenSigner
+
+#: SupportedLoginProviders keys the service knows [§1].
+PUBLIC_PROVIDERS = (
+    "graph.facebook.com",
+    "accounts.google.com",
+    "appleid.apple.com",
+    "www.amazon.com",
+    "api.twitter.com",
+    "www.digits.com",
+)
+#: The Logins key of tokens from GetOpenIdTokenForDeveloperIdentity [§3].
+DEVELOPER_LOGIN_KEY = "cognito-identity.amazonaws.com"
+USER_POOL_PROVIDER = re.compile(
+    r"cognito-idp\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<pool>[\w-]+_[0-9a-zA-Z]+)"
+)
+ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+")
+
+MAX_POOLS_PER_REGION = 1000  # [§10], not adjustable
+MAX_LINKED_LOGINS = 20  # [§7]
+
+
+@dataclass
+class IdentityPool:
+    identity_pool_id: str
+    identity_pool_name: str
+    allow_unauthenticated_identities: bool
+    account_id: str
+    region: str
+    # None = not sent: the pool then behaves as allowed (aws-cli #7652, Feb 2023). UNCONFIRMED today.
+    allow_classic_flow: bool | None = None
+    supported_login_providers: dict[str, str] = field(default_factory=dict)
+    developer_provider_name: str | None = None
+    open_id_connect_provider_arns: list[str] = field(default_factory=list)
+    cognito_identity_providers: list[dict[str, Any]] = field(default_factory=list)
+    saml_provider_arns: list[str] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    role_mappings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def arn(self) -> str:
+        return (
+            f"arn:aws:cognito-identity:{self.region}:{self.account_id}:identitypool/{self.identity_pool_id}"
+        )
+
+    @property
+    def classic_flow_allowed(self) -> bool:
+        return self.allow_classic_flow is not False
+
+    def configured_providers(self) -> set[str]:
+        """Every Logins key this pool accepts."""
+        names = set(self.supported_login_providers)
+        names.update(p["ProviderName"] for p in self.cognito_identity_providers)
+        names.update(self.open_id_connect_provider_arns)
+        names.update(self.saml_provider_arns)
+        if self.developer_provider_name:
+            names.add(DEVELOPER_LOGIN_KEY)
+        return names
+
+
+@dataclass(frozen=True)
+class VerifiedLogin:
+    """A login whose token the service has checked."""
+
+    provider: str  # the Logins key
+    subject: str  # who the token is about, stable for the provider
+    amr: tuple[str, ...] = ()  # what this login adds to the OpenID token's amr after "authenticated"
+    claims: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass
+class Identity:
+    identity_id: str
+    identity_pool_id: str
+    creation_date: float
+    last_modified_date: float
+    logins: dict[str, str] = field(default_factory=dict)  # provider -> subject
+    merged_into: str | None = None  # set when another identity absorbed this one
+
+    @property
+    def disabled(self) -> bool:
+        return self.merged_into is not None
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.logins)
+
+
+@dataclass(frozen=True)
+class ResolvedIdentity:
+    """Which identity a call acts for, after linking or merging the call's logins [§6]."""
+
+    identity: Identity
+    logins: tuple[VerifiedLogin, ...]
+
+    @property
+    def amr(self) -> list[str]:
+        return self.amr_for(self.logins)
+
+    @staticmethod
+    def amr_for(logins: tuple[VerifiedLogin, ...] | list[VerifiedLogin]) -> list[str]:
+        """``["unauthenticated"]``, or ``["authenticated", <provider>, <provider's subject>, ...]`` [§4]."""
+        if not logins:
+            return ["unauthenticated"]
+        values = ["authenticated"]
+        for login in logins:
+            values.extend(value for value in login.amr if value not in values)
+        return values
+
+
+@dataclass
+class Resolution:
+    """What a sign-in will do, worked out (and checked) before anything changes."""
+
+    pool: IdentityPool
+    survivor: Identity | None  # None: a new identity
+    absorbed: list[Identity]  # identities merged into the survivor and disabled
+    logins: list[VerifiedLogin]
+    combined: dict[str, str] = field(default_factory=dict)  # provider -> subject, to link to the survivor
+    new_identity_id: str | None = None
+
+    @property
+    def identity_id(self) -> str:
+        if self.survivor is not None:
+            return self.survivor.identity_id
+        if self.new_identity_id is None:
+            self.new_identity_id = _new_identity_id(self.pool.region)
+        return self.new_identity_id
+
+    @property
+    def amr(self) -> list[str]:
+        return ResolvedIdentity.amr_for(self.logins)
+
+
+def _new_identity_id(region: str) -> str:
+    # Only the model's pattern is promised ([§2]: newer ids are not v4 UUIDs).
+    return f"{region}:{uuid.uuid4()}"
+
+
+def _page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _page_offset(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        kind, value = base64.urlsafe_b64decode(token.encode()).decode().split(":")
+        if kind == "offset" and int(value) >= 0:
+            return int(value)
+    except (ValueError, UnicodeDecodeError):
+        pass
+    # UNCONFIRMED wording: AWS answers a forged NextToken with an InvalidParameterException.
+    raise errors.InvalidParameterException("Invalid NextToken.")
+
+
+class LoginsVerifier(Protocol):
+    def verify(self, pool: IdentityPool, logins: dict[str, str], now: float) -> list[VerifiedLogin]: ...
+
+
+@dataclass
+class Collaborators:
+    """What the service uses outside itself: the clock, token checks, STS and its own signing key."""
+
+    now: Callable[[], float]
+    logins: LoginsVerifier
+    role_sessions: RoleSessions
+    signer: OpenIdTokenSigner
+
+
+class CognitoIdentityBackend:
+    """The identity pools and identities of one account in one region."""
+
+    def __init__(self, account_id: str, region: str, collaborators: Collaborators) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.collaborators = collaborators
+        self.now = collaborators.now
+        self.pools: dict[str, IdentityPool] = {}
+        self.identities: dict[str, Identity] = {}
+        # (pool id, provider, subject) -> identity id: the same login always finds the same identity.
+        self.login_index: dict[tuple[str, str, str], str] = {}
+        self.lock = threading.RLock()
+
+    # -- identity pools ---------------------------------------------------------------------------
+
+    def create_identity_pool(
+        self, identity_pool_name: str, allow_unauthenticated_identities: bool, **options: Any
+    ) -> IdentityPool:
+        with self.lock:
+            if len(self.pools) >= MAX_POOLS_PER_REGION:
+                raise errors.LimitExceededException(
+                    f"Exceeded the maximum number of identity pools ({MAX_POOLS_PER_REGION}) "
+                    "for this account."
+                )  # UNCONFIRMED wording
+            pool = IdentityPool(
+                identity_pool_id=f"{self.region}:{uuid.uuid4()}",
+                identity_pool_name=identity_pool_name,
+                allow_unauthenticated_identities=allow_unauthenticated_identities,
+                account_id=self.account_id,
+                region=self.region,
+            )
+            self._configure(pool, options)
+            pool.tags = dict(options.get("tags") or {})
+            self.pools[pool.identity_pool_id] = pool
+            return pool
+
+    def _configure(self, pool: IdentityPool, options: dict[str, Any]) -> None:
+        """Check and apply the optional settings shared by Create and Update; all-or-nothing."""
+        providers = dict(options.get("supported_login_providers") or {})
+        for name in providers:
+            if name not in PUBLIC_PROVIDERS:
+                # UNCONFIRMED wording; the key set is the model's documented list [§1].
+                raise errors.InvalidParameterException(f"{name} is not a valid supported login provider.")
+        user_pools = [dict(p) for p in options.get("cognito_identity_providers") or []]
+        for provider in user_pools:
+            if not USER_POOL_PROVIDER.fullmatch(provider.get("ProviderName", "")):
+                raise errors.InvalidParameterException(  # UNCONFIRMED wording
+                    f"Invalid Cognito Identity Provider: {provider.get('ProviderName')}"
+                )
+            provider.setdefault("ServerSideTokenCheck", False)
+        developer = options.get("developer_provider_name")
+        if pool.developer_provider_name and developer and developer != pool.developer_provider_name:
+            # [§1] "cannot be changed once set"; the wording is UNCONFIRMED.
+            raise errors.InvalidParameterException(
+                "Cannot change the DeveloperProviderName of an identity pool."
+            )
+        pool.allow_classic_flow = options.get("allow_classic_flow")
+        pool.supported_login_providers = providers
+        pool.developer_provider_name = developer or pool.developer_provider_name
+        pool.open_id_connect_provider_arns = list(options.get("open_id_connect_provider_arns") or [])
+        pool.cognito_identity_providers = user_pools
+        pool.saml_provider_arns = list(options.get("saml_provider_arns") or [])
+
+    def describe_identity_pool(self, identity_pool_id: str) -> IdentityPool:
+        pool = self.pools.get(identity_pool_id)
+        if pool is None:
+            raise errors.pool_not_found(identity_pool_id)
+        return pool
+
+    def update_identity_pool(
+        self,
+        identity_pool_id: str,
+        identity_pool_name: str,
+        allow_unauthenticated_identities: bool,
+        **options: Any,
+    ) -> IdentityPool:
+        """Full replacement: whatever is not sent goes back to its default [§1]."""
+        with self.lock:
+            pool = self.describe_identity_pool(identity_pool_id)
+            updated = IdentityPool(**{**pool.__dict__})
+            updated.identity_pool_name = identity_pool_name
+            updated.allow_unauthenticated_identities = allow_unauthenticated_identities
+            self._configure(updated, options)
+            # UNCONFIRMED: tags follow the same rule as every other field (unsent = cleared).
+            updated.tags = dict(options.get("tags") or {})
+            self._check_role_mappings(updated, updated.role_mappings)
+            self.pools[identity_pool_id] = updated
+            return updated
+
+    def delete_identity_pool(self, identity_pool_id: str) -> None:
+        with self.lock:
+            self.describe_identity_pool(identity_pool_id)
+            del self.pools[identity_pool_id]
+            for identity_id in [
+                i for i, x in self.identities.items() if x.identity_pool_id == identity_pool_id
+            ]:
+                del self.identities[identity_id]
+            for key in [k for k in self.login_index if k[0] == identity_pool_id]:
+                del self.login_index[key]
+
+    def list_identity_pools(
+        self, max_results: int, next_token: str | None = None
+    ) -> tuple[list[IdentityPool], str | None]:
+        with self.lock:
+            pools = list(self.pools.values())
+        start = _page_offset(next_token)
+        page = pools[start : start + max_results]
+        following = start + max_results
+        return page, (_page_token(following) if following < len(pools) else None)
+
+    # -- tags -------------------------------------------------------------------------------------
+
+    def pool_by_arn(self, resource_arn: str) -> IdentityPool:
+        for pool in self.pools.values():
+            if pool.arn == resource_arn:
+                return pool
+        raise errors.ResourceNotFoundException(f"{resource_arn} not found.")  # UNCONFIRMED wording
+
+    def tag_resource(self, resource_arn: str, tags: dict[str, str]) -> None:
+        with self.lock:
+            pool = self.pool_by_arn(resource_arn)
+            if len({**pool.tags, **tags}) > 50:
+                raise errors.InvalidParameterException(
+                    "An identity pool can have at most 50 tags."
+                )  # UNCONFIRMED
+            pool.tags.update(tags)
+
+    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> None:
+        with self.lock:
+            pool = self.pool_by_arn(resource_arn)
+            for key in tag_keys:
+                pool.tags.pop(key, None)
+
+    def list_tags_for_resource(self, resource_arn: str) -> dict[str, str]:
+        return dict(self.pool_by_arn(resource_arn).tags)
+
+    # -- roles ------------------------------------------------------------------------------------
+
+    def set_identity_pool_roles(
+        self,
+        identity_pool_id: str,
+        roles: dict[str, str],
+        role_mappings: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        with self.lock:
+            pool = self.describe_identity_pool(identity_pool_id)
+            for arn in roles.values():
+                if not ROLE_ARN.fullmatch(arn):
+                    raise errors.InvalidParameterException(f"Invalid role ARN: {arn}")  # UNCONFIRMED wording
+            mappings = {k: dict(v) for k, v in (role_mappings or {}).items()}
+            self._check_role_mappings(pool, mappings)
+            pool.roles = dict(roles)
+            pool.role_mappings = mappings
+
+    def _check_role_mappings(self, pool: IdentityPool, mappings: dict[str, dict[str, Any]]) -> None:
+        configured = pool.configured_providers()
+        for provider, mapping in mappings.items():
+            # Keys may add ":<app client id>" to a user pool provider name [§9].
+            if provider not in configured and provider.rsplit(":", 1)[0] not in configured:
+                raise errors.InvalidParameterException(
+                    f"{provider} is not a valid RoleMapping ProviderName or is not a configured provider."
+                )
+            if mapping.get("Type") and not mapping.get("AmbiguousRoleResolution"):
+                raise errors.InvalidParameterException(  # UNCONFIRMED wording; required per [§9]
+                    "AmbiguousRoleResolution must be specified when the role mapping Type is specified."
+                )
+            if mapping.get("Type") == "Rules":
+                rules = (mapping.get("RulesConfiguration") or {}).get("Rules") or []
+                if not rules:
+                    raise errors.InvalidParameterException(  # UNCONFIRMED wording
+                        "RulesConfiguration is required when the role mapping Type is Rules."
+                    )
+                if len(rules) > 25:  # [§9]: 25 rules per provider, not adjustable
+                    raise errors.InvalidParameterException(
+                        "A role mapping can have at most 25 rules."
+                    )  # UNCONFIRMED
+                for rule in rules:
+                    if not ROLE_ARN.fullmatch(rule.get("RoleARN", "")):
+                        raise errors.InvalidParameterException(f"Invalid role ARN: {rule.get('RoleARN')}")
+
+    def get_identity_pool_roles(self, identity_pool_id: str) -> IdentityPool:
+        return self.describe_identity_pool(identity_pool_id)
+
+    # -- identities -------------------------------------------------------------------------------
+
+    def _identity(self, identity_id: str) -> Identity:
+        identity = self.identities.get(identity_id)
+        if identity is None or identity.identity_pool_id not in self.pools:
+            raise errors.identity_not_found(identity_id)
+        return identity
+
+    def _new_identity(self, pool: IdentityPool, identity_id: str | None = None) -> Identity:
+        now = self.now()
+        identity = Identity(identity_id or _new_identity_id(self.region), pool.identity_pool_id, now, now)
+        self.identities[identity.identity_id] = identity
+        return identity
+
+    def _owners(self, pool: IdentityPool, logins: list[VerifiedLogin]) -> list[Identity]:
+        found: dict[str, Identity] = {}
+        for login in logins:
+            owner = self.login_index.get((pool.identity_pool_id, login.provider, login.subject))
+            if owner is not None:
+                found[owner] = self.identities[owner]
+        return list(found.values())
+
+    def _plan_get_id(self, pool: IdentityPool, logins: list[VerifiedLogin]) -> Resolution:
+        """GetId: a new guest identity per call without logins; the login's own identity with them [§2]."""
+        if not logins:
+            if not pool.allow_unauthenticated_identities:
+                raise errors.unauthenticated_not_supported()
+            return Resolution(pool, None, [], [])
+        owners = self._owners(pool, logins)
+        if not owners:
+            return self._checked(Resolution(pool, None, [], logins))
+        # Logins of several identities in one call link them: the oldest keeps the others' logins.
+        survivor = min(owners, key=lambda i: (i.creation_date, i.identity_id))
+        return self._checked(Resolution(pool, survivor, [o for o in owners if o is not survivor], logins))
+
+    def _plan_resolve(self, identity_id: str, logins: list[VerifiedLogin]) -> Resolution:
+        """GetCredentialsForIdentity and GetOpenIdToken: which identity the call acts for [§6].
+
+        Logins no identity has yet are linked to this one (a guest becomes authenticated and keeps its
+        id); a login that belongs to another identity merges this one into that identity, which is
+        returned, and this one is disabled.
+        """
+        identity = self._identity(identity_id)
+        pool = self.pools[identity.identity_pool_id]
+        if identity.disabled:
+            raise errors.identity_forbidden(identity_id)
+        if not logins:
+            if identity.authenticated:
+                # A signed-in identity gets no guest credentials [§6]; the wording is the one seen for
+                # that case (amazon-cognito-ios#13), its trigger UNCONFIRMED.
+                raise errors.identity_forbidden(identity_id)
+            if not pool.allow_unauthenticated_identities:
+                raise errors.unauthenticated_not_supported()
+            return Resolution(pool, identity, [], [])
+        owners = [o for o in self._owners(pool, logins) if o is not identity]
+        if not owners:
+            return self._checked(Resolution(pool, identity, [], logins))
+        # The identity that already owns the login survives; this one is disabled (amplify-js#6616).
+        survivor = min(owners, key=lambda i: (i.creation_date, i.identity_id))
+        absorbed = [identity, *[o for o in owners if o is not survivor]]
+        return self._checked(Resolution(pool, survivor, absorbed, logins))
+
+    def _checked(self, plan: Resolution) -> Resolution:
+        """Refuse a plan that would break the linking rules, before anything changes."""
+        linked = dict(plan.survivor.logins) if plan.survivor else {}
+        incoming: dict[str, str] = {}
+        for other in plan.absorbed:
+            incoming.update(other.logins)
+        incoming.update({login.provider: login.subject for login in plan.logins})
+        for provider, subject in incoming.items():
+            if linked.get(provider, subject) != subject:
+                # One login per provider per identity [§6]; the wording is UNCONFIRMED.
+                raise errors.ResourceConflictException(
+                    f"Identity '{plan.identity_id}' is already linked to a different {provider} login."
+                )
+        if len({**linked, **incoming}) > MAX_LINKED_LOGINS:
+            raise errors.LimitExceededException(  # UNCONFIRMED wording
+                f"An identity can be linked to at most {MAX_LINKED_LOGINS} logins."
+            )
+        plan.combined = incoming
+        return plan
+
+    def _apply(self, plan: Resolution) -> ResolvedIdentity:
+        survivor = plan.survivor or self._new_identity(plan.pool, plan.identity_id)
+        now = self.now()
+        for provider, subject in plan.combined.items():
+            if survivor.logins.get(provider) != subject:
+                survivor.logins[provider] = subject
+                self.login_index[(survivor.identity_pool_id, provider, subject)] = survivor.identity_id
+                survivor.last_modified_date = now
+        for other in plan.absorbed:
+            other.logins = {}
+            other.merged_into = survivor.identity_id
+            other.last_modified_date = now
+        return ResolvedIdentity(survivor, tuple(plan.logins))
+
+    def get_id(self, identity_pool_id: str, logins: list[VerifiedLogin]) -> ResolvedIdentity:
+        with self.lock:
+            return self._apply(self._plan_get_id(self.describe_identity_pool(identity_pool_id), logins))
+
+    def resolve(self, identity_id: str, logins: list[VerifiedLogin]) -> ResolvedIdentity:
+        with self.lock:
+            return self._apply(self._plan_resolve(identity_id, logins))
+
+    def describe_identity(self, identity_id: str) -> Identity:
+        with self.lock:
+            return self._identity(identity_id)
+
+    def list_identities(
+        self,
+        identity_pool_id: str,
+        max_results: int,
+        next_token: str | None = None,
+        hide_disabled: bool = False,
+    ) -> tuple[list[Identity], str | None]:
+        with self.lock:
+            self.describe_identity_pool(identity_pool_id)
+            found = [
+                i
+                for i in self.identities.values()
+                if i.identity_pool_id == identity_pool_id and not (hide_disabled and i.disabled)
+            ]
+        start = _page_offset(next_token)
+        following = start + max_results
+        return found[start:following], (_page_token(following) if following < len(found) else None)
+
+    def delete_identities(self, identity_ids: list[str]) -> list[dict[str, str]]:
+        """Deletes what exists; unknown ids are not reported (the model lists only AccessDenied and
+        InternalServerError as per-identity errors; UNCONFIRMED)."""
+        with self.lock:
+            for identity_id in identity_ids:
+                identity = self.identities.pop(identity_id, None)
+                if identity is None:
+                    continue
+                for provider, subject in identity.logins.items():
+                    self.login_index.pop((identity.identity_pool_id, provider, subject), None)
+        return []
+
+    # -- signing in -------------------------------------------------------------------------------
+
+    def _verified(self, pool: IdentityPool, logins: dict[str, str] | None) -> list[VerifiedLogin]:
+        return self.collaborators.logins.verify(pool, dict(logins or {}), self.now())
+
+    def get_id_for_logins(self, identity_pool_id: str, logins: dict[str, str] | None) -> ResolvedIdentity:
+        """GetId: check the tokens, then find or create the identity [§2]."""
+        pool = self.describe_identity_pool(identity_pool_id)
+        return self.get_id(identity_pool_id, self._verified(pool, logins))
+
+    def _identity_pool_of(self, identity_id: str) -> IdentityPool:
+        with self.lock:
+            return self.pools[self._identity(identity_id).identity_pool_id]
+
+    def role_for(self, pool: IdentityPool, logins: list[VerifiedLogin], custom_role_arn: str | None) -> str:
+        """The role the pool gives a sign-in with these logins (enhanced flow) [§3]."""
+        kind = "authenticated" if logins else "unauthenticated"
+        role_arn = pool.roles.get(kind)
+        if role_arn is None:
+            raise errors.InvalidIdentityPoolConfigurationException()
+        if custom_role_arn and custom_role_arn != role_arn:
+            # UNCONFIRMED: with default roles only, a CustomRoleArn other than the default role is refused.
+            raise errors.NotAuthorizedException(f"Access to Role '{custom_role_arn}' is forbidden.")
+        return role_arn
+
+    def get_credentials_for_identity(
+        self, identity_id: str, logins: dict[str, str] | None = None, custom_role_arn: str | None = None
+    ) -> tuple[ResolvedIdentity, IssuedCredentials]:
+        """Enhanced flow: credentials for the role the pool selects, valid one hour [§3, §8].
+
+        Guests' credentials carry AWS's guest session policies [§5]. A role that does not exist, or
+        whose trust policy refuses this pool's token, makes the pool's configuration invalid [§3].
+        """
+        from helpers.iam_policy import cognito_web_identity_request, evaluate_trust_policy
+
+        verified = self._verified(self._identity_pool_of(identity_id), logins)
+        sessions = self.collaborators.role_sessions
+        with self.lock:
+            # Everything is checked before the sign-in changes anything (links, merges).
+            plan = self._plan_resolve(identity_id, verified)
+            pool = plan.pool
+            role_arn = self.role_for(pool, plan.logins, custom_role_arn)
+            trust = sessions.trust_policy(role_arn)
+            if trust is None:
+                raise errors.InvalidIdentityPoolConfigurationException()
+            request = cognito_web_identity_request(
+                pool.identity_pool_id, plan.identity_id, plan.amr, role_arn
+            )
+            if not evaluate_trust_policy(request, trust).allowed:
+                raise errors.InvalidIdentityPoolConfigurationException()
+            resolved = self._apply(plan)
+        credentials = sessions.open(
+            role_arn,
+            ENHANCED_FLOW_SECONDS,
+            session_policies=guest_session_policies() if not resolved.logins else None,
+            context=dict(request.context),
+        )
+        return resolved, credentials
+
+    def get_open_id_token(
+        self, identity_id: str, logins: dict[str, str] | None = None
+    ) -> tuple[ResolvedIdentity, str]:
+        """Basic flow, step two: a Cognito OpenID token for the identity, valid 10 minutes [§3, §4]."""
+        pool = self._identity_pool_of(identity_id)
+        if not pool.classic_flow_allowed:
+            raise errors.InvalidParameterException(
+                "Basic (classic) flow is not enabled, please use enhanced flow."
+            )
+        if pool.role_mappings:
+            raise errors.InvalidParameterException(
+                "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
+            )
+        resolved = self.resolve(identity_id, self._verified(pool, logins))
+        token = self.collaborators.signer.issue(
+            pool.identity_pool_id,
+            resolved.identity.identity_id,
+            resolved.amr,
+            self.now(),
+            OPEN_ID_TOKEN_SECONDS,
+            pool.arn,
+        )
+        return resolved, token
+
+
+class CognitoIdentityBackends:
+    """All backends of one local AWS, created on first use per account and region."""
+
+    def __init__(self, collaborators: Collaborators) -> None:
+        self.collaborators = collaborators
+        self._backends: dict[tuple[str, str], CognitoIdentityBackend] = {}
+        self._lock = threading.Lock()
+
+    def get(self, account_id: str, region: str) -> CognitoIdentityBackend:
+        with self._lock:
+            key = (account_id, region)
+            if key not in self._backends:
+                self._backends[key] = CognitoIdentityBackend(account_id, region, self.collaborators)
+            return self._backends[key]

@@ -1,0 +1,140 @@
+"""The Cognito OpenID token: an RS512 JWT signed with a key the local AWS generates [§4].
+
+``GetOpenIdToken`` and ``GetOpenIdTokenForDeveloperIdentity`` issue it; STS
+``AssumeRoleWithWebIdentity`` verifies it. The public keys are served as AWS serves them, at
+``/.well-known/jwks_uri`` on the endpoint, with OpenID discovery at ``/.well-known/openid-configuration``.
+The key pair lives only in memory, so tokens from one run of the local AWS are worthless in the next.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+ISSUER = "https://cognito-identity.amazonaws.com"
+JWKS_PATH = "/.well-known/jwks_uri"
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+#: GetOpenIdToken tokens last 10 minutes [§4, MODEL].
+OPEN_ID_TOKEN_SECONDS = 600
+#: GetOpenIdTokenForDeveloperIdentity's default and maximum TokenDuration [§4].
+DEVELOPER_TOKEN_SECONDS = 900
+DEVELOPER_TOKEN_MAX_SECONDS = 86_400
+POOL_ARN_CLAIM = "https://cognito-identity.amazonaws.com/identity-pool-arn"
+TAGS_CLAIM = "https://aws.amazon.com/tags"
+
+
+class InvalidOpenIdToken(Exception):
+    """The token is not a genuine, current Cognito OpenID token; ``expired`` tells which."""
+
+    def __init__(self, message: str, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+@dataclass(frozen=True)
+class OpenIdClaims:
+    identity_pool_id: str  # aud
+    identity_id: str  # sub
+    amr: list[str]
+    issued_at: int
+    expires_at: int
+    principal_tags: dict[str, list[str]]
+
+
+class OpenIdTokenSigner:
+    """Issues and verifies Cognito OpenID tokens with one RSA key per run (kid like AWS's ``us-east-1-7``)."""
+
+    def __init__(self, region: str = "us-east-1") -> None:
+        self.kid = f"{region}-1"
+        self._lock = threading.Lock()
+        self._private_key: Any = None
+
+    def _key(self) -> Any:
+        # Generated on first use: RSA key generation would otherwise add to every start-up.
+        with self._lock:
+            if self._private_key is None:
+                from cryptography.hazmat.primitives.asymmetric import rsa
+
+                self._private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            return self._private_key
+
+    def issue(
+        self,
+        identity_pool_id: str,
+        identity_id: str,
+        amr: list[str],
+        now: float,
+        lifetime: int,
+        pool_arn: str,
+        principal_tags: dict[str, str] | None = None,
+    ) -> str:
+        import jwt
+
+        issued = int(now)
+        claims: dict[str, Any] = {
+            "sub": identity_id,
+            "aud": identity_pool_id,
+            "amr": amr,
+            "iss": ISSUER,
+            POOL_ARN_CLAIM: pool_arn,
+            "exp": issued + lifetime,
+            "iat": issued,
+        }
+        if principal_tags:
+            claims[TAGS_CLAIM] = {"principal_tags": {k: [v] for k, v in principal_tags.items()}}
+        return jwt.encode(claims, self._key(), algorithm="RS512", headers={"kid": self.kid, "typ": "JWS"})
+
+    def jwks(self) -> dict[str, Any]:
+        import jwt
+
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._key().public_key()))
+        return {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "RS512"}]}
+
+    def verify(self, token: str, now: float, skew: int = 0) -> OpenIdClaims:
+        """Check signature, issuer and expiry (by the local clock), or raise :class:`InvalidOpenIdToken`."""
+        import jwt
+
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as error:
+            raise InvalidOpenIdToken("malformed token") from error
+        if header.get("kid") != self.kid or header.get("alg") != "RS512":
+            raise InvalidOpenIdToken("unknown signing key")
+        try:
+            claims = jwt.decode(
+                token,
+                self._key().public_key(),
+                algorithms=["RS512"],
+                options={
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_aud": False,
+                    "require": ["exp", "iat", "sub", "aud", "iss"],
+                },
+                issuer=ISSUER,
+            )
+        except jwt.PyJWTError as error:
+            raise InvalidOpenIdToken(str(error)) from error
+        if now >= claims["exp"] + skew:
+            raise InvalidOpenIdToken(
+                f"Token expired: current date/time {int(now)} must be before "
+                f"the expiration date/time {claims['exp']}",
+                expired=True,
+            )
+        amr = claims.get("amr") or []
+        tags = (claims.get(TAGS_CLAIM) or {}).get("principal_tags") or {}
+        return OpenIdClaims(claims["aud"], claims["sub"], list(amr), claims["iat"], claims["exp"], tags)
+
+
+def discovery_document(endpoint_url: str) -> dict[str, Any]:
+    """What ``<issuer>/.well-known/openid-configuration`` answers, pointing at this endpoint's JWKS."""
+    return {
+        "issuer": ISSUER,
+        "jwks_uri": endpoint_url.rstrip("/") + JWKS_PATH,
+        "response_types_supported": ["code", "id_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS512"],
+        "claims_supported": ["aud", "sub", "iss", "exp", "iat", "amr"],
+    }
