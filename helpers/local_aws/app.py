@@ -27,6 +27,7 @@ from .cognito_identity.logins import LoginVerifier
 from .cognito_identity.models import CognitoIdentityBackends, Collaborators
 from .cognito_identity.open_id_token import DISCOVERY_PATH, JWKS_PATH, OpenIdTokenSigner, discovery_document
 from .cognito_identity.responses import CognitoIdentityLayer
+from .iam.roles import IamChangeWatch, RoleDirectory
 from .iam.trust_policy_guard import TrustPolicyGuard
 from .internal import InternalAWS
 from .issued_credentials import CredentialsRegistry, RoleSessions
@@ -171,14 +172,16 @@ def make_app() -> LocalAWSApplication:
     clock = Clock()
     internal = InternalAWS(backend)
     registry = CredentialsRegistry()
-    role_sessions = RoleSessions(internal, registry, clock)
+    roles = RoleDirectory(internal)
+    role_sessions = RoleSessions(roles, registry, clock)
     signer = OpenIdTokenSigner()
     verifier = LoginVerifier(_moto_json_fetcher(backend), signer)
     backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
     state = LocalAWSState(clock, internal, registry, role_sessions, signer, backends)
     layers: list[Layer] = [
         OpenIdKeysLayer(signer),
-        EnforcementLayer(registry, clock, internal),
+        IamChangeWatch(roles),
+        EnforcementLayer(registry, clock, roles),
         CognitoIdentityLayer(backends),
         WebIdentityLayer(signer, role_sessions),
         TrustPolicyGuard(),

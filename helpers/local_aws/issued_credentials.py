@@ -1,21 +1,22 @@
 """Credentials the local AWS issues to identity-pool users, and what they are limited by.
 
-Keys are minted by moto's STS (an in-process AssumeRole as the administrator), so moto itself knows
-the assumed role (GetCallerIdentity answers with it). The local AWS keeps what moto does not: the
-session policies, the web-identity context keys for policy variables, and an expiry by the local
-AWS's clock. Requests signed with these keys are authorised by :mod:`helpers.iam_policy`.
+Each session records what AWS would know about it: the role, the session policies, the web-identity
+context keys for policy variables, and an expiry by the local AWS's clock. Requests signed with these
+keys are authorised by :mod:`helpers.iam_policy` (see ``authorization.enforcement``).
 """
 
 from __future__ import annotations
 
-import json
+import base64
+import secrets
+import string
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from .clock import Clock
-from .internal import InternalAWS
+from .iam.roles import Role, RoleDirectory
 
 SESSION_NAME = "CognitoIdentityCredentials"  # [§8]
 ENHANCED_FLOW_SECONDS = 3600  # "valid for one hour" [§3]
@@ -58,58 +59,40 @@ class CredentialsRegistry:
         return self._by_key.get(access_key_id)
 
 
-class RoleSessions:
-    """Reads roles from IAM and opens sessions on them, as STS does for Cognito."""
+def _random(alphabet: str, length: int) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
 
-    def __init__(self, internal: InternalAWS, registry: CredentialsRegistry, clock: Clock) -> None:
-        self.internal = internal
+
+class RoleSessions:
+    """Opens sessions on roles, as STS does for Cognito: ``ASIA`` keys, a session token, an expiry.
+
+    The keys are minted here rather than by a round trip through moto's STS: nothing in moto needs to
+    know them (its own IAM enforcement is off), and the local AWS answers GetCallerIdentity for them.
+    """
+
+    def __init__(self, roles: RoleDirectory, registry: CredentialsRegistry, clock: Clock) -> None:
+        self.roles = roles
         self.registry = registry
         self.clock = clock
 
-    def role(self, role_arn: str) -> dict[str, Any] | None:
-        """IAM's description of the role, or ``None`` when there is no such role."""
-        from botocore.exceptions import ClientError
-
-        if ":role/" not in role_arn:
-            return None
-        try:
-            role = self.internal.client("iam").get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
-        except ClientError:
-            return None
-        return role if role["Arn"] == role_arn else None  # same name under another path or account
-
-    def trust_policy(self, role_arn: str) -> dict[str, Any] | None:
-        """The role's trust policy, or ``None`` when the role does not exist."""
-        role = self.role(role_arn)
-        if role is None:
-            return None
-        document = role["AssumeRolePolicyDocument"]
-        return json.loads(document) if isinstance(document, str) else document
-
-    def max_session_duration(self, role_arn: str) -> int:
-        role = self.role(role_arn)
-        return int(role.get("MaxSessionDuration", 3600)) if role else 3600
-
     def open(
         self,
-        role_arn: str,
+        role: Role,
         duration: int,
         session_name: str = SESSION_NAME,
         session_policies: dict[str, str] | None = None,
         context: dict[str, Any] | None = None,
     ) -> IssuedCredentials:
-        answer = self.internal.client("sts").assume_role(
-            RoleArn=role_arn, RoleSessionName=session_name, DurationSeconds=duration
-        )
-        keys = answer["Credentials"]
+        account = role.arn.split(":")[4]
+        role_name = role.arn.rsplit("/", 1)[-1]
         credentials = IssuedCredentials(
-            access_key_id=keys["AccessKeyId"],
-            secret_access_key=keys["SecretAccessKey"],
-            session_token=keys["SessionToken"],
+            access_key_id="ASIA" + _random(string.ascii_uppercase + string.digits, 16),
+            secret_access_key=_random(string.ascii_letters + string.digits + "+/", 40),
+            session_token=base64.b64encode(secrets.token_bytes(240)).decode(),
             expiration=self.clock.now() + duration,
-            role_arn=role_arn,
-            caller_arn=answer["AssumedRoleUser"]["Arn"],
-            assumed_role_id=answer["AssumedRoleUser"]["AssumedRoleId"],
+            role_arn=role.arn,
+            caller_arn=f"arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}",
+            assumed_role_id=f"{role.role_id}:{session_name}",
             session_policies=dict(session_policies or {}),
             context=dict(context or {}),
         )

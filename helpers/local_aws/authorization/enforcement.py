@@ -11,14 +11,12 @@ Requests signed with any other key (the administrator's) pass through unchanged.
 from __future__ import annotations
 
 import io
-import json
-import threading
 from collections.abc import Iterable
 from typing import Any
 
 from ..clock import Clock
 from ..constants import ACCOUNT_ID
-from ..internal import InternalAWS
+from ..iam.roles import RoleDirectory
 from ..issued_credentials import CredentialsRegistry, IssuedCredentials
 from ..query_protocol import query_parameters, xml_error
 from .denials import (
@@ -58,50 +56,12 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     return body
 
 
-class RolePolicies:
-    """A role's identity-based policies (inline and attached), read from IAM and cached until IAM changes."""
-
-    def __init__(self, internal: InternalAWS) -> None:
-        self.internal = internal
-        self._cache: dict[str, dict[str, str]] = {}
-        self._lock = threading.Lock()
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._cache.clear()
-
-    def of(self, role_arn: str) -> dict[str, str]:
-        name = role_arn.rsplit("/", 1)[-1]
-        with self._lock:
-            if name in self._cache:
-                return self._cache[name]
-        iam = self.internal.client("iam")
-        policies: dict[str, str] = {}
-        try:
-            for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]:
-                document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
-                policies[policy_name] = document if isinstance(document, str) else json.dumps(document)
-            for attached in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
-                version = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
-                document = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=version)[
-                    "PolicyVersion"
-                ]["Document"]
-                policies[attached["PolicyName"]] = (
-                    document if isinstance(document, str) else json.dumps(document)
-                )
-        except iam.exceptions.NoSuchEntityException:
-            policies = {}  # the role was deleted: its sessions can do nothing
-        with self._lock:
-            self._cache[name] = policies
-        return policies
-
-
 class EnforcementLayer:
-    def __init__(self, registry: CredentialsRegistry, clock: Clock, internal: InternalAWS) -> None:
+    def __init__(self, registry: CredentialsRegistry, clock: Clock, roles: RoleDirectory) -> None:
         self.registry = registry
         self.clock = clock
-        self.internal = internal
-        self.role_policies = RolePolicies(internal)
+        self.roles = roles
+        self.internal = roles.internal
         self._partition_keys: dict[tuple[str, str], str | None] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
@@ -114,20 +74,14 @@ class EnforcementLayer:
             return None
         credentials = self.registry.get(signing.access_key_id)
         if credentials is None:
-            self._watch_administration(environ, signing)
             return None
         denial = self.check(environ, body, signing, credentials)
         if denial is None:
+            if signing.service == "sts" and _operation_name(environ, "query") == "GetCallerIdentity":
+                return _caller_identity(start_response, credentials)
             return None
         start_response(denial.status_line, denial.headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [denial.body]
-
-    def _watch_administration(self, environ: dict[str, Any], signing: SigningInfo) -> None:
-        """An administrator changing IAM may change what issued credentials allow: forget cached policies."""
-        if signing.service == "iam":
-            action = (query_parameters(environ) or {}).get("Action", "")
-            if not action.startswith(("Get", "List")):
-                self.role_policies.invalidate()
 
     def check(
         self, environ: dict[str, Any], body: bytes, signing: SigningInfo, credentials: IssuedCredentials
@@ -156,7 +110,8 @@ class EnforcementLayer:
             )
         from helpers.iam_policy import Request, evaluate
 
-        identity_policies = self.role_policies.of(credentials.role_arn)
+        role = self.roles.get(credentials.role_arn)
+        identity_policies = role.policies if role else {}  # a deleted role's sessions can do nothing
         # DeleteObjects is authorized key by key on AWS and denied keys are reported inside a 200 answer;
         # here the whole request is denied when any key is (a simplification, stricter than AWS).
         for needed in mapped.requests:
@@ -239,6 +194,20 @@ class EnforcementLayer:
             "aws:EpochTime": str(int(now.timestamp())),
             **needed.context,
         }
+
+
+def _caller_identity(start_response: Any, credentials: IssuedCredentials) -> list[bytes]:
+    """STS GetCallerIdentity for a session the local AWS opened (moto does not know its keys)."""
+    from ..query_protocol import element, xml_answer
+
+    return xml_answer(
+        start_response,
+        "GetCallerIdentity",
+        _QUERY_NAMESPACES["sts"],
+        element("Arn", credentials.caller_arn)
+        + element("UserId", credentials.assumed_role_id)
+        + element("Account", credentials.caller_arn.split(":")[4]),
+    )
 
 
 def _protocol(environ: dict[str, Any], service: str) -> str:

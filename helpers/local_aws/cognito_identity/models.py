@@ -557,17 +557,17 @@ class CognitoIdentityBackend:
             plan = self._plan_resolve(identity_id, verified)
             pool = plan.pool
             role_arn = self.role_for(pool, plan.logins, custom_role_arn)
-            trust = sessions.trust_policy(role_arn)
-            if trust is None:
+            role = sessions.roles.get(role_arn)
+            if role is None:
                 raise errors.InvalidIdentityPoolConfigurationException()
             request = cognito_web_identity_request(
                 pool.identity_pool_id, plan.identity_id, plan.amr, role_arn
             )
-            if not evaluate_trust_policy(request, trust).allowed:
+            if not evaluate_trust_policy(request, role.trust_policy).allowed:
                 raise errors.InvalidIdentityPoolConfigurationException()
             resolved = self._apply(plan)
         credentials = sessions.open(
-            role_arn,
+            role,
             ENHANCED_FLOW_SECONDS,
             session_policies=guest_session_policies() if not resolved.logins else None,
             context=dict(request.context),

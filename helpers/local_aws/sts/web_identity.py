@@ -59,14 +59,13 @@ class WebIdentityLayer:
         token = params["WebIdentityToken"]
         claims = self._claims(token)
         role_arn = params["RoleArn"]
-        trust = self.role_sessions.trust_policy(role_arn)
+        role = self.role_sessions.roles.get(role_arn)
         request = cognito_web_identity_request(
             claims.identity_pool_id, claims.identity_id, claims.amr, role_arn
         )
-        if trust is None or not evaluate_trust_policy(request, trust).allowed:
+        if role is None or not evaluate_trust_policy(request, role.trust_policy).allowed:
             raise STSError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
-        maximum = self.role_sessions.max_session_duration(role_arn)
-        if duration > maximum:
+        if duration > role.max_session_duration:
             raise STSError(
                 "ValidationError",
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
@@ -81,7 +80,7 @@ class WebIdentityLayer:
                 ) from None
             session_policies["session policy"] = params["Policy"]
         credentials = self.role_sessions.open(
-            role_arn,
+            role,
             duration,
             session_name=params["RoleSessionName"],
             session_policies=session_policies,
