@@ -39,6 +39,7 @@ notebooks: $(SETUP)
 benchmark: $(SETUP)
 	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/notebooks.py
+	$(PY) benchmarks/identity_pool_throughput.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -180,3 +180,26 @@ def test_malformed_bodies_get_aws_error_shapes(endpoint):
     )
     status, body = post("NoSuchOperation", b"{}")
     assert status == 400 and body["__type"] == "UnknownOperationException"
+
+
+def test_at_most_1000_pools_per_region():
+    """The quota is not adjustable [§10]; checked on the model directly (1,000 HTTP calls add nothing)."""
+    from helpers.local_aws.cognito_identity import exceptions as errors
+    from helpers.local_aws.cognito_identity.models import (
+        MAX_POOLS_PER_REGION,
+        CognitoIdentityBackend,
+        Collaborators,
+    )
+
+    backend = CognitoIdentityBackend(
+        "123456789012", "us-east-1", Collaborators(lambda: 0.0, None, None, None)
+    )
+    for n in range(MAX_POOLS_PER_REGION):
+        backend.create_identity_pool(f"pool{n}", True)
+    try:
+        backend.create_identity_pool("one too many", True)
+    except errors.LimitExceededException as error:
+        assert error.code == "LimitExceededException"
+    else:
+        raise AssertionError("the 1,001st pool was created")
+    assert len(backend.pools) == MAX_POOLS_PER_REGION

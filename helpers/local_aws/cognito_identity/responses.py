@@ -101,7 +101,7 @@ class CognitoIdentityResponses:
         return {}
 
     def list_identity_pools(self, p: dict[str, Any]) -> dict[str, Any]:
-        pools, token = self.backend.list_identity_pools(p["MaxResults"], p.get("NextToken"))
+        pools, token = self.backend.list_identity_pools(int(p["MaxResults"]), p.get("NextToken"))
         body: dict[str, Any] = {
             "IdentityPools": [
                 {"IdentityPoolId": pool.identity_pool_id, "IdentityPoolName": pool.identity_pool_name}
@@ -161,7 +161,7 @@ class CognitoIdentityResponses:
 
     def list_identities(self, p: dict[str, Any]) -> dict[str, Any]:
         identities, token = self.backend.list_identities(
-            p["IdentityPoolId"], p["MaxResults"], p.get("NextToken"), bool(p.get("HideDisabled"))
+            p["IdentityPoolId"], int(p["MaxResults"]), p.get("NextToken"), bool(p.get("HideDisabled"))
         )
         body: dict[str, Any] = {
             "IdentityPoolId": p["IdentityPoolId"],
