@@ -166,6 +166,22 @@ def _moto_json_fetcher(backend: WSGIApp) -> Callable[[str], Any]:
     return fetch
 
 
+def _group_roles(internal: InternalAWS) -> Callable[[str, str], tuple[str | None, int | None]]:
+    """A user pool group's IAM role and precedence, read from moto's cognito-idp in-process."""
+
+    def group_roles(user_pool_id: str, group: str) -> tuple[str | None, int | None]:
+        from botocore.exceptions import ClientError
+
+        region = user_pool_id.split("_", 1)[0]
+        try:
+            found = internal.client("cognito-idp", region).get_group(GroupName=group, UserPoolId=user_pool_id)
+        except ClientError:
+            return None, None
+        return found["Group"].get("RoleArn"), found["Group"].get("Precedence")
+
+    return group_roles
+
+
 def make_app() -> LocalAWSApplication:
     """Build the local AWS application with every layer the project provides."""
     backend = DomainDispatcherApplication(create_backend_app)
@@ -175,7 +191,7 @@ def make_app() -> LocalAWSApplication:
     roles = RoleDirectory(internal)
     role_sessions = RoleSessions(roles, registry, clock)
     signer = OpenIdTokenSigner()
-    verifier = LoginVerifier(_moto_json_fetcher(backend), signer)
+    verifier = LoginVerifier(_moto_json_fetcher(backend), signer, _group_roles(internal))
     backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
     state = LocalAWSState(clock, internal, registry, role_sessions, signer, backends)
     layers: list[Layer] = [

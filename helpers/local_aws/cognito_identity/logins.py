@@ -41,8 +41,14 @@ class LoginVerifier:
     ``/<userPoolId>/.well-known/jwks.json``), the way Cognito fetches a provider's keys.
     """
 
-    def __init__(self, fetch_json: Callable[[str], Any], signer: OpenIdTokenSigner) -> None:
+    def __init__(
+        self,
+        fetch_json: Callable[[str], Any],
+        signer: OpenIdTokenSigner,
+        group_roles: Callable[[str, str], tuple[str | None, int | None]] | None = None,
+    ) -> None:
         self._fetch_json = fetch_json
+        self._group_roles = group_roles
         self._signer = signer
         self._jwks: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -125,12 +131,36 @@ class LoginVerifier:
         if claims.get("aud") not in client_ids:
             raise not_supported()
         subject = str(claims.get("sub", ""))
+        if self._group_roles and "cognito:groups" in claims and "cognito:roles" not in claims:
+            claims.update(self._roles_claims(user_pool_id, claims["cognito:groups"]))
         return VerifiedLogin(
             provider=provider,
             subject=subject,
             amr=(provider, f"{provider}:CognitoSignIn:{subject}"),
             claims=claims,
         )
+
+    def _roles_claims(self, user_pool_id: str, groups: list[str]) -> dict[str, Any]:
+        """``cognito:roles`` and ``cognito:preferred_role`` from the user's groups.
+
+        Cognito puts both in the ID token of a user whose groups have IAM roles (the role of the group
+        with the lowest Precedence is preferred; a tie leaves it out) [§9]. moto's tokens carry only
+        ``cognito:groups``, so the local AWS derives the two claims here, as the token would have had them.
+        """
+        assert self._group_roles is not None
+        ranked = []
+        for group in groups:
+            role, precedence = self._group_roles(user_pool_id, group)
+            if role:
+                ranked.append((precedence if precedence is not None else 2**31, role))
+        claims: dict[str, Any] = {}
+        if ranked:
+            claims["cognito:roles"] = sorted({role for _, role in ranked})
+            lowest = min(precedence for precedence, _ in ranked)
+            preferred = {role for precedence, role in ranked if precedence == lowest}
+            if len(preferred) == 1:
+                claims["cognito:preferred_role"] = preferred.pop()
+        return claims
 
     # -- developer-authenticated identities -------------------------------------------------------
 

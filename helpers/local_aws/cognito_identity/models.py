@@ -530,15 +530,11 @@ class CognitoIdentityBackend:
             return self.pools[self._identity(identity_id).identity_pool_id]
 
     def role_for(self, pool: IdentityPool, logins: list[VerifiedLogin], custom_role_arn: str | None) -> str:
-        """The role the pool gives a sign-in with these logins (enhanced flow) [§3]."""
-        kind = "authenticated" if logins else "unauthenticated"
-        role_arn = pool.roles.get(kind)
-        if role_arn is None:
-            raise errors.InvalidIdentityPoolConfigurationException()
-        if custom_role_arn and custom_role_arn != role_arn:
-            # UNCONFIRMED: with default roles only, a CustomRoleArn other than the default role is refused.
-            raise errors.NotAuthorizedException(f"Access to Role '{custom_role_arn}' is forbidden.")
-        return role_arn
+        """The role the pool gives a sign-in with these logins (enhanced flow): default roles, or the
+        pool's role mappings for the login's provider [§3, §9]."""
+        from .role_mapping import select_role
+
+        return select_role(pool, logins, custom_role_arn)
 
     def get_credentials_for_identity(
         self, identity_id: str, logins: dict[str, str] | None = None, custom_role_arn: str | None = None
