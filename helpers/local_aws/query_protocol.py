@@ -8,24 +8,30 @@ from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 
+def read_body(environ: dict[str, Any]) -> bytes:
+    """The request body, put back into the environ so the next layer (finally moto) reads it again."""
+    import io
+
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
 def query_parameters(environ: dict[str, Any]) -> dict[str, str] | None:
     """The request's parameters (query string and form body), or ``None`` when it is not a query request.
 
     The body is read once and put back, so a layer that declines leaves it intact for moto.
     """
-    import io
-
     params = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()}
     content_type = environ.get("CONTENT_TYPE", "")
     if environ.get("REQUEST_METHOD") == "POST" and content_type.startswith(
         "application/x-www-form-urlencoded"
     ):
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        body = environ["wsgi.input"].read(length) if length > 0 else b""
-        environ["wsgi.input"] = io.BytesIO(body)
+        body = read_body(environ)
         try:
             form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:

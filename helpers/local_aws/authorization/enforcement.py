@@ -10,7 +10,6 @@ Requests signed with any other key (the administrator's) pass through unchanged.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,7 +17,7 @@ from ..clock import Clock
 from ..constants import ACCOUNT_ID
 from ..iam.roles import RoleDirectory
 from ..issued_credentials import CredentialsRegistry, IssuedCredentials
-from ..query_protocol import query_parameters, xml_error
+from ..query_protocol import query_parameters, read_body, xml_error
 from .denials import (
     Denial,
     DenialReason,
@@ -45,17 +44,6 @@ _QUERY_NAMESPACES = {
 }
 
 
-def _read_body(environ: dict[str, Any]) -> bytes:
-    """The request body, put back so the next layer (or moto) reads it again."""
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    body = environ["wsgi.input"].read(length) if length > 0 else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    return body
-
-
 class EnforcementLayer:
     def __init__(self, registry: CredentialsRegistry, clock: Clock, roles: RoleDirectory) -> None:
         self.registry = registry
@@ -68,7 +56,7 @@ class EnforcementLayer:
         path = environ.get("PATH_INFO", "")
         if path.startswith(("/moto-api", "/_local_aws")):
             return None
-        body = _read_body(environ)
+        body = read_body(environ)
         signing = extract_signing(environ, body)
         if signing is None or not signing.access_key_id:
             return None
