@@ -26,7 +26,7 @@ setup: $(SETUP)
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON3) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade "pip>=23.1"
-	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e .
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e ".[crosscheck]"
 	touch $@
 
 lint: $(SETUP)

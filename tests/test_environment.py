@@ -40,6 +40,14 @@ def conda_dependencies() -> tuple[dict[str, SpecifierSet], list]:
     return conda, pip
 
 
+def test_environment_yml_installs_the_same_extras_as_make():
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    makefile = (REPO / "Makefile").read_text()
+    assert f'-e ".[{",".join(extras)}]"' in makefile
+    _, pip = conda_dependencies()
+    assert pip == [f"-e .[{','.join(extras)}]"]
+
+
 def test_environment_yml_names_the_same_dependencies_as_pyproject():
     conda, _ = conda_dependencies()
     expected = pyproject_dependencies()
@@ -54,7 +62,7 @@ def test_environment_yml_installs_this_repository_editable():
     environment = yaml.safe_load((REPO / "environment.yml").read_text())
     assert "conda-forge" in environment["channels"]
     _, pip = conda_dependencies()
-    assert pip == ["-e ."]
+    assert len(pip) == 1 and pip[0].startswith("-e .")
 
 
 def test_check_environment_accepts_this_environment_and_refuses_one_without_the_project(tmp_path):
