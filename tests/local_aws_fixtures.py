@@ -57,7 +57,11 @@ class Endpoint:
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[Endpoint]:
-    """A local AWS of the test module's own, so state never leaks between modules."""
+    """A local AWS of the test module's own: its identity pools, sessions and clock are its own.
+
+    moto's backends (S3, IAM, DynamoDB, user pools) are shared by every local AWS in one process, so
+    tests name what they create there uniquely.
+    """
     with LocalAWS(port=0) as server:
         yield Endpoint(server)
 

@@ -1,4 +1,4 @@
-"""Roles and role mappings: stored, validated with AWS's errors; linking rules that involve them [§3, §6, §9]."""
+"""Roles and role mappings: stored and validated with AWS's errors; linking rules [§3, §6, §9]."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ MODEL = botocore.session.get_session().get_service_model("cognito-identity")
 
 
 def call(url: str, operation: str, body: object, signed: bool = False) -> tuple[int, dict]:
-    """One cognito-identity call as any HTTP client makes it (optionally SigV4-signed by botocore's signer)."""
+    """One cognito-identity call as any HTTP client makes it (optionally signed with botocore's SigV4)."""
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     headers = {
         "X-Amz-Target": f"AWSCognitoIdentityService.{operation}",
@@ -153,7 +153,7 @@ def test_no_malformed_input_gets_a_server_error(endpoint, operation):
     for body in bodies:
         status, answer = call(endpoint.url, operation, body, signed=True)
         assert status < 500, (operation, body if len(str(body)) < 200 else str(body)[:200], answer)
-        # A few odd values are valid (1.5 for an integer is truncated, as AWS's Coral does); errors have a type.
+        # A few odd values are valid (1.5 for an integer is truncated, as AWS's Coral does).
         assert status == 200 or answer.get("__type"), (operation, answer)
 
 
