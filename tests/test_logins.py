@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import jwt
 import pytest
@@ -147,8 +148,29 @@ def test_expired_token_last(setup, endpoint):
     """Last in the module: moves this local AWS's clock past the ID token's hour."""
     token = setup["users"].sign_in(setup["idp"], "expired")["id"]
     exp = jwt.decode(token, options={"verify_signature": False})["exp"]
+    time.sleep(1.1)  # moto stamps whole seconds: a token of the same second as the move counts as after it
     now = clock.advance(3601, endpoint.url)["now"]
     code, message = get_id(endpoint, setup["pool_id"], {setup["users"].provider_name: token})
     assert code == "NotAuthorizedException"
     assert message.startswith("Invalid login token. Token expired: ") and message.endswith(f" >= {exp}")
     assert abs(int(message.split(": ")[1].split(" ")[0]) - now) < 5
+
+
+def test_sign_in_works_again_after_the_clock_moved(setup, endpoint):
+    """moto stamps user pool tokens in real time: one issued after the clock moved is fresh, not expired."""
+    token = setup["users"].sign_in(setup["idp"], "after-the-move")["id"]
+    assert endpoint.unsigned().get_id(
+        IdentityPoolId=setup["pool_id"], Logins={setup["users"].provider_name: token}
+    )
+
+
+def test_local_time_of_real_stamps():
+    from helpers.local_aws.clock import Clock
+
+    clock = Clock()
+
+    before = time.time()
+    clock.advance(3600)
+    assert clock.local_time_of(before - 1) == before - 1  # stamped a second before the move: not shifted
+    stamped = time.time()
+    assert clock.local_time_of(stamped) == stamped + 3600

@@ -191,7 +191,7 @@ def make_app() -> LocalAWSApplication:
     roles = RoleDirectory(internal)
     role_sessions = RoleSessions(roles, registry, clock)
     signer = OpenIdTokenSigner()
-    verifier = LoginVerifier(_moto_json_fetcher(backend), signer, _group_roles(internal))
+    verifier = LoginVerifier(_moto_json_fetcher(backend), signer, _group_roles(internal), clock.local_time_of)
     backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
     state = LocalAWSState(clock, internal, registry, role_sessions, signer, backends)
     layers: list[Layer] = [

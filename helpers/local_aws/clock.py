@@ -17,6 +17,8 @@ class Clock:
     def __init__(self) -> None:
         self._offset = 0.0
         self._lock = threading.Lock()
+        # (real time of a change, offset from then on): to place in local time what was stamped in real time.
+        self._history: list[tuple[float, float]] = [(float("-inf"), 0.0)]
 
     @property
     def offset(self) -> float:
@@ -34,11 +36,27 @@ class Clock:
             raise ValueError("the clock only moves forward")
         with self._lock:
             self._offset += seconds
+            self._history.append((time.time(), self._offset))
             return self._offset
 
     def reset(self) -> None:
         with self._lock:
             self._offset = 0.0
+            self._history.append((time.time(), 0.0))
+
+    def local_time_of(self, real_timestamp: float) -> float:
+        """The local time of an instant stamped in real time (moto's user pools stamp tokens so).
+
+        A token moto issued after the clock was advanced is as fresh, in local time, as one issued
+        before; one issued before the advance has aged by it.
+        """
+        offset = 0.0
+        for changed_at, new_offset in self._history:
+            # Stamps are whole seconds: one in the same second as a change counts as after it.
+            if changed_at >= real_timestamp + 1:
+                break
+            offset = new_offset
+        return real_timestamp + offset
 
 
 def _endpoint(endpoint_url: str | None) -> str:

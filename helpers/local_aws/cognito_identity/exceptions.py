@@ -98,3 +98,30 @@ def logins_do_not_match() -> NotAuthorizedException:
     return NotAuthorizedException(
         "Logins don't match. Please include at least one valid login for this identity or identity pool."
     )
+
+
+def developer_provider_not_supported() -> NotAuthorizedException:
+    """A developer provider name the pool does not have (danilop/LambdAuth#32). The code is UNCONFIRMED:
+    NotAuthorizedException, because the service refuses every other provider the pool does not support
+    ("Token is not from a supported provider of this identity pool.") with that code."""
+    return NotAuthorizedException("This identity pool does not support the specified developer provider")
+
+
+def developer_user_already_registered() -> DeveloperUserAlreadyRegisteredException:
+    # The model's description of the error, used as its message (UNCONFIRMED wording).
+    return DeveloperUserAlreadyRegisteredException(
+        "The provided developer user identifier is already registered with Cognito under a different "
+        "identity ID."
+    )
+
+
+def developer_user_not_found(developer_user_identifier: str) -> ResourceNotFoundException:
+    # UNCONFIRMED wording, in the style of "Identity '<id>' not found.".
+    return ResourceNotFoundException(f"DeveloperUserIdentifier '{developer_user_identifier}' not found.")
+
+
+def developer_user_not_linked(developer_user_identifier: str, identity_id: str) -> ResourceConflictException:
+    # UNCONFIRMED wording.
+    return ResourceConflictException(
+        f"DeveloperUserIdentifier '{developer_user_identifier}' is not linked to identity '{identity_id}'."
+    )

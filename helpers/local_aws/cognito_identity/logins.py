@@ -46,8 +46,10 @@ class LoginVerifier:
         fetch_json: Callable[[str], Any],
         signer: OpenIdTokenSigner,
         group_roles: Callable[[str, str], tuple[str | None, int | None]] | None = None,
+        local_time_of: Callable[[float], float] = float,
     ) -> None:
         self._fetch_json = fetch_json
+        self._local_time_of = local_time_of
         self._group_roles = group_roles
         self._signer = signer
         self._jwks: dict[str, Any] = {}
@@ -116,14 +118,16 @@ class LoginVerifier:
             )
         except jwt.PyJWTError:
             raise not_verified() from None
-        exp = claims.get("exp")
-        if not isinstance(exp, (int, float)):
+        exp, iat = claims.get("exp"), claims.get("iat")
+        if not isinstance(exp, (int, float)) or not isinstance(iat, (int, float)):
             raise not_an_id_token()
+        # moto stamps its tokens in real time; the local AWS judges them by its own (movable) clock.
+        exp = self._local_time_of(iat) + (exp - iat)
         if now >= exp:
             raise errors.NotAuthorizedException(
                 f"Invalid login token. Token expired: {int(now)} >= {int(exp)}"
             )
-        if isinstance(claims.get("iat"), (int, float)) and claims["iat"] > now + CLOCK_SKEW_SECONDS:
+        if self._local_time_of(iat) > now + CLOCK_SKEW_SECONDS:
             raise not_verified()  # UNCONFIRMED wording for a token issued in the future
         client_ids = [
             p.get("ClientId") for p in pool.cognito_identity_providers if p["ProviderName"] == provider
@@ -165,7 +169,13 @@ class LoginVerifier:
     # -- developer-authenticated identities -------------------------------------------------------
 
     def _developer(self, pool: IdentityPool, provider: str, token: str, now: float) -> VerifiedLogin:
-        """A token from GetOpenIdTokenForDeveloperIdentity for this pool [§3]."""
+        """A token from GetOpenIdTokenForDeveloperIdentity for this pool, passed back under
+        ``cognito-identity.amazonaws.com`` as the JS SDK's enhanced-flow example does [§3].
+
+        The login's subject is the identity the token was issued to (its ``sub``); the developer user
+        comes from its amr (``<provider>:<poolId>:<user>`` [§4]) so the backend can check that the
+        user is still linked to that identity. It proves that identity and links nothing.
+        """
         try:
             claims = self._signer.verify(token, now)
         except InvalidOpenIdToken as error:
@@ -174,5 +184,14 @@ class LoginVerifier:
             raise not_verified() from None
         if claims.identity_pool_id != pool.identity_pool_id:
             raise not_supported()
-        # The token names the identity it was issued for; that identity is the login's owner.
-        return VerifiedLogin(provider=provider, subject=claims.identity_id, amr=tuple(claims.amr[1:]))
+        prefix = f"{pool.developer_provider_name}:{pool.identity_pool_id}:"
+        users = [value[len(prefix) :] for value in claims.amr if value.startswith(prefix)]
+        if not claims.amr or claims.amr[0] != "authenticated" or not users:
+            # A GetOpenIdToken token (guest or other provider) is no developer login (UNCONFIRMED).
+            raise not_supported()
+        return VerifiedLogin(
+            provider=provider,
+            subject=claims.identity_id,
+            amr=tuple(claims.amr[1:]),
+            claims={"developer_user_identifier": users[0], "principal_tags": claims.principal_tags},
+        )

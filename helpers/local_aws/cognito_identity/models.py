@@ -22,7 +22,12 @@ from typing import Any, Protocol
 from ..guest_session_policy import session_policies as guest_session_policies
 from ..issued_credentials import ENHANCED_FLOW_SECONDS, IssuedCredentials, RoleSessions
 from . import exceptions as errors
-from .open_id_token import OPEN_ID_TOKEN_SECONDS, OpenIdTokenSigner
+from .open_id_token import (
+    DEVELOPER_TOKEN_MAX_SECONDS,
+    DEVELOPER_TOKEN_SECONDS,
+    OPEN_ID_TOKEN_SECONDS,
+    OpenIdTokenSigner,
+)
 
 #: SupportedLoginProviders keys the service knows [§1].
 PUBLIC_PROVIDERS = (
@@ -101,6 +106,10 @@ class Identity:
     last_modified_date: float
     logins: dict[str, str] = field(default_factory=dict)  # provider -> subject
     merged_into: str | None = None  # set when another identity absorbed this one
+    # Developer provider name -> developer user identifiers: one identity may have several [DEV, MODEL].
+    developer_users: dict[str, list[str]] = field(default_factory=dict)
+    # Set when its last login was unlinked: "the Cognito identity becomes inaccessible" [§1].
+    inaccessible: bool = False
 
     @property
     def disabled(self) -> bool:
@@ -108,7 +117,16 @@ class Identity:
 
     @property
     def authenticated(self) -> bool:
-        return bool(self.logins)
+        return bool(self.logins) or any(self.developer_users.values())
+
+    @property
+    def linked_providers(self) -> list[str]:
+        """DescribeIdentity's ``Logins``: provider names, the developer provider's included (UNCONFIRMED)."""
+        return sorted({*self.logins, *(name for name, users in self.developer_users.items() if users)})
+
+    @property
+    def linked_login_count(self) -> int:
+        return len(self.logins) + sum(len(users) for users in self.developer_users.values())
 
 
 @dataclass(frozen=True)
@@ -142,6 +160,7 @@ class Resolution:
     absorbed: list[Identity]  # identities merged into the survivor and disabled
     logins: list[VerifiedLogin]
     combined: dict[str, str] = field(default_factory=dict)  # provider -> subject, to link to the survivor
+    developer_users: list[str] = field(default_factory=list)  # developer user ids to link to the survivor
     new_identity_id: str | None = None
 
     @property
@@ -394,7 +413,10 @@ class CognitoIdentityBackend:
     def _owners(self, pool: IdentityPool, logins: list[VerifiedLogin]) -> list[Identity]:
         found: dict[str, Identity] = {}
         for login in logins:
-            owner = self.login_index.get((pool.identity_pool_id, login.provider, login.subject))
+            if login.provider == DEVELOPER_LOGIN_KEY:
+                owner = self._developer_token_owner(pool, login)
+            else:
+                owner = self.login_index.get((pool.identity_pool_id, login.provider, login.subject))
             if owner is not None:
                 found[owner] = self.identities[owner]
         return list(found.values())
@@ -421,8 +443,11 @@ class CognitoIdentityBackend:
         """
         identity = self._identity(identity_id)
         pool = self.pools[identity.identity_pool_id]
-        if identity.disabled:
+        if identity.disabled or identity.inaccessible:
             raise errors.identity_forbidden(identity_id)
+        if any(login.provider == DEVELOPER_LOGIN_KEY and login.subject != identity_id for login in logins):
+            # A developer token proves only the identity it was issued to (UNCONFIRMED: AWS's answer).
+            raise errors.logins_do_not_match()
         if not logins:
             if identity.authenticated:
                 # A signed-in identity gets no guest credentials [§6]; the wording is the one seen for
@@ -442,21 +467,33 @@ class CognitoIdentityBackend:
     def _checked(self, plan: Resolution) -> Resolution:
         """Refuse a plan that would break the linking rules, before anything changes."""
         linked = dict(plan.survivor.logins) if plan.survivor else {}
+        developer = plan.pool.developer_provider_name
+        linked_users = list(plan.survivor.developer_users.get(developer or "", [])) if plan.survivor else []
         incoming: dict[str, str] = {}
+        incoming_users: list[str] = []
         for other in plan.absorbed:
             incoming.update(other.logins)
-        incoming.update({login.provider: login.subject for login in plan.logins})
+            incoming_users.extend(other.developer_users.get(developer or "", []))
+        for login in plan.logins:
+            if login.provider == DEVELOPER_LOGIN_KEY:
+                continue  # a developer token proves an identity; it is not a login to link
+            if developer and login.provider == developer:
+                incoming_users.append(login.subject)  # one identity may have several developer users
+            else:
+                incoming[login.provider] = login.subject
         for provider, subject in incoming.items():
             if linked.get(provider, subject) != subject:
                 # One login per provider per identity [§6]; the wording is UNCONFIRMED.
                 raise errors.ResourceConflictException(
                     f"Identity '{plan.identity_id}' is already linked to a different {provider} login."
                 )
-        if len({**linked, **incoming}) > MAX_LINKED_LOGINS:
+        users = list(dict.fromkeys([*linked_users, *incoming_users]))
+        if len({**linked, **incoming}) + len(users) > MAX_LINKED_LOGINS:
             raise errors.LimitExceededException(  # UNCONFIRMED wording
                 f"An identity can be linked to at most {MAX_LINKED_LOGINS} logins."
             )
         plan.combined = incoming
+        plan.developer_users = [user for user in users if user not in linked_users]
         return plan
 
     def _apply(self, plan: Resolution) -> ResolvedIdentity:
@@ -467,8 +504,15 @@ class CognitoIdentityBackend:
                 survivor.logins[provider] = subject
                 self.login_index[(survivor.identity_pool_id, provider, subject)] = survivor.identity_id
                 survivor.last_modified_date = now
+        if plan.developer_users and plan.pool.developer_provider_name:
+            developer = plan.pool.developer_provider_name
+            survivor.developer_users.setdefault(developer, []).extend(plan.developer_users)
+            for user in plan.developer_users:
+                self.login_index[(survivor.identity_pool_id, developer, user)] = survivor.identity_id
+            survivor.last_modified_date = now
         for other in plan.absorbed:
             other.logins = {}
+            other.developer_users = {}
             other.merged_into = survivor.identity_id
             other.last_modified_date = now
         return ResolvedIdentity(survivor, tuple(plan.logins))
@@ -513,6 +557,9 @@ class CognitoIdentityBackend:
                     continue
                 for provider, subject in identity.logins.items():
                     self.login_index.pop((identity.identity_pool_id, provider, subject), None)
+                for provider, users in identity.developer_users.items():
+                    for user in users:
+                        self.login_index.pop((identity.identity_pool_id, provider, user), None)
         return []
 
     # -- signing in -------------------------------------------------------------------------------
@@ -593,6 +640,237 @@ class CognitoIdentityBackend:
             pool.arn,
         )
         return resolved, token
+
+    # -- developer-authenticated identities [§1, §3, §4, §6; DEV] ---------------------------------
+
+    def _identity_in(self, pool: IdentityPool, identity_id: str) -> Identity:
+        identity = self._identity(identity_id)
+        if identity.identity_pool_id != pool.identity_pool_id:
+            raise errors.identity_not_found(identity_id)
+        return identity
+
+    @staticmethod
+    def _check_developer_provider(pool: IdentityPool, developer_provider_name: str) -> None:
+        if not pool.developer_provider_name or developer_provider_name != pool.developer_provider_name:
+            raise errors.developer_provider_not_supported()
+
+    def _developer_user_owner(self, pool: IdentityPool, developer_user_identifier: str) -> Identity:
+        key = (pool.identity_pool_id, pool.developer_provider_name or "", developer_user_identifier)
+        owner = self.login_index.get(key) if pool.developer_provider_name else None
+        if owner is None:
+            raise errors.developer_user_not_found(developer_user_identifier)
+        return self.identities[owner]
+
+    def _developer_token_owner(self, pool: IdentityPool, login: VerifiedLogin) -> str:
+        """The identity a developer token in ``Logins`` proves: the one it was issued to (its ``sub``),
+        as long as the developer user it names is still linked to that identity (not unlinked, not
+        merged away); otherwise the token proves nothing (UNCONFIRMED: AWS's exact checks)."""
+        user = login.claims.get("developer_user_identifier")
+        owner = self.login_index.get((pool.identity_pool_id, pool.developer_provider_name or "", user))
+        if owner is None or owner != login.subject:
+            raise errors.logins_do_not_match()
+        return owner
+
+    def _developer_login(
+        self, pool: IdentityPool, logins: dict[str, str]
+    ) -> tuple[VerifiedLogin, dict[str, str]]:
+        """Split GetOpenIdTokenForDeveloperIdentity's Logins into its one developer user and the public
+        providers' tokens. Keys the pool does not configure as public providers are developer providers."""
+        public_names = pool.configured_providers() - {DEVELOPER_LOGIN_KEY}
+        developer = {name: user for name, user in logins.items() if name not in public_names}
+        if not developer:
+            raise errors.InvalidParameterException(  # UNCONFIRMED wording
+                "Logins must contain the developer provider of this identity pool."
+            )
+        name = pool.developer_provider_name
+        if name is None or set(developer) != {name}:
+            raise errors.developer_provider_not_supported()
+        user = developer[name]
+        login = VerifiedLogin(name, user, (name, f"{name}:{pool.identity_pool_id}:{user}"))  # amr [§4]
+        return login, {key: token for key, token in logins.items() if key in public_names}
+
+    def get_open_id_token_for_developer_identity(
+        self,
+        identity_pool_id: str,
+        logins: dict[str, str],
+        identity_id: str | None = None,
+        principal_tags: dict[str, str] | None = None,
+        token_duration: int | None = None,
+    ) -> tuple[ResolvedIdentity, str]:
+        """The developer flow's first step, called by the app's backend with AWS credentials [§3].
+
+        ``Logins`` holds ``{<DeveloperProviderName>: <developer user identifier>}`` and optionally public
+        providers' tokens, which are linked too. Without ``IdentityId`` the developer user's identity is
+        found or created; with it the developer user is linked to that identity, unless the user is
+        already registered to another one. The token lasts ``TokenDuration`` seconds (default 15 min,
+        at most 24 h) and carries ``PrincipalTags`` [§4].
+
+        Not refused for an identity that has external logins: [§6] keeps the developer provider name
+        out of the public calls' Logins (GetId, GetOpenIdToken: "Token is not from a supported
+        provider"), while the API reference lets this call "link new logins ... to an existing
+        authenticated/unauthenticated identity" (our reading; UNCONFIRMED).
+        """
+        pool = self.describe_identity_pool(identity_pool_id)
+        lifetime = DEVELOPER_TOKEN_SECONDS if token_duration is None else int(token_duration)
+        if not 1 <= lifetime <= DEVELOPER_TOKEN_MAX_SECONDS:
+            raise errors.InvalidParameterException(  # UNCONFIRMED wording; the wire validates it first
+                f"TokenDuration must be between 1 and {DEVELOPER_TOKEN_MAX_SECONDS} seconds."
+            )
+        tags = dict(principal_tags or {})
+        if len(tags) > 50:
+            raise errors.InvalidParameterException("At most 50 PrincipalTags are allowed.")  # UNCONFIRMED
+        developer, public = self._developer_login(pool, dict(logins or {}))
+        verified = [developer, *self._verified(pool, public)]
+        with self.lock:
+            try:
+                if identity_id is None:
+                    plan = self._plan_get_id(pool, verified)
+                else:
+                    identity = self._identity_in(pool, identity_id)
+                    key = (pool.identity_pool_id, developer.provider, developer.subject)
+                    owner = self.login_index.get(key)
+                    if owner is not None and owner != identity.identity_id:
+                        raise errors.developer_user_already_registered()
+                    plan = self._plan_resolve(identity_id, verified)
+            except errors.LimitExceededException as error:
+                # The operation models no LimitExceededException; a conflict is its nearest error.
+                raise errors.ResourceConflictException(error.message) from None
+            resolved = self._apply(plan)
+        token = self.collaborators.signer.issue(
+            pool.identity_pool_id,
+            resolved.identity.identity_id,
+            resolved.amr,
+            self.now(),
+            lifetime,
+            pool.arn,
+            tags or None,
+        )
+        return resolved, token
+
+    def lookup_developer_identity(
+        self,
+        identity_pool_id: str,
+        identity_id: str | None = None,
+        developer_user_identifier: str | None = None,
+        max_results: int = 60,
+        next_token: str | None = None,
+    ) -> tuple[str, list[str], str | None]:
+        """``(IdentityId, DeveloperUserIdentifierList, NextToken)``: the identity of a developer user,
+        or the developer users of an identity; both given must match (ResourceConflict) [§1]."""
+        with self.lock:
+            pool = self.describe_identity_pool(identity_pool_id)
+            if identity_id is None and developer_user_identifier is None:
+                # The API reference's sentence; the exact message is UNCONFIRMED.
+                raise errors.InvalidParameterException(
+                    "Either IdentityId or DeveloperUserIdentifier must not be null."
+                )
+            if developer_user_identifier is not None:
+                owner = self._developer_user_owner(pool, developer_user_identifier)
+                if identity_id is not None and owner.identity_id != identity_id:
+                    raise errors.developer_user_not_linked(developer_user_identifier, identity_id)
+                return owner.identity_id, [developer_user_identifier], None
+            assert identity_id is not None
+            identity = self._identity_in(pool, identity_id)
+            # An identity without developer users answers an empty list (UNCONFIRMED).
+            users = list(identity.developer_users.get(pool.developer_provider_name or "", []))
+        start = _page_offset(next_token)
+        following = start + max_results
+        token = _page_token(following) if following < len(users) else None
+        return identity_id, users[start:following], token
+
+    def merge_developer_identities(
+        self,
+        source_user_identifier: str,
+        destination_user_identifier: str,
+        developer_provider_name: str,
+        identity_pool_id: str,
+    ) -> Identity:
+        """The source user's identity is merged into the destination user's, which is returned [§1].
+
+        Its logins and developer users move over and it is disabled, as in an implicit merge [§6].
+        Refused (ResourceConflict) when both are linked to one public provider as different users, or
+        when they would have more than 20 linked logins together: the operation models no
+        LimitExceededException (UNCONFIRMED: which error AWS uses for the limit).
+        """
+        with self.lock:
+            pool = self.describe_identity_pool(identity_pool_id)
+            self._check_developer_provider(pool, developer_provider_name)
+            source = self._developer_user_owner(pool, source_user_identifier)
+            destination = self._developer_user_owner(pool, destination_user_identifier)
+            if source is destination:
+                return destination  # already one identity (UNCONFIRMED: AWS may refuse instead)
+            try:
+                plan = self._checked(Resolution(pool, destination, [source], []))
+            except errors.LimitExceededException as error:
+                raise errors.ResourceConflictException(error.message) from None
+            return self._apply(plan).identity
+
+    def _after_unlink(self, identity: Identity) -> None:
+        identity.last_modified_date = self.now()
+        if not identity.authenticated:
+            # "becomes inaccessible" [§1]: from now on every call naming it gets "Access to Identity
+            # '<id>' is forbidden." (our reading; it must not fall back to guest access).
+            identity.inaccessible = True
+
+    def unlink_developer_identity(
+        self,
+        identity_id: str,
+        identity_pool_id: str,
+        developer_provider_name: str,
+        developer_user_identifier: str,
+    ) -> None:
+        """Unlinks a developer user; next time it is seen it gets a new identity [§1]."""
+        with self.lock:
+            pool = self.describe_identity_pool(identity_pool_id)
+            identity = self._identity_in(pool, identity_id)
+            self._check_developer_provider(pool, developer_provider_name)
+            if self._developer_user_owner(pool, developer_user_identifier) is not identity:
+                raise errors.developer_user_not_linked(developer_user_identifier, identity_id)
+            users = identity.developer_users[developer_provider_name]
+            users.remove(developer_user_identifier)
+            if not users:
+                del identity.developer_users[developer_provider_name]
+            del self.login_index[(pool.identity_pool_id, developer_provider_name, developer_user_identifier)]
+            self._after_unlink(identity)
+
+    def _proves(self, pool: IdentityPool, identity: Identity, login: VerifiedLogin) -> bool:
+        if login.provider == DEVELOPER_LOGIN_KEY:
+            user = login.claims.get("developer_user_identifier")
+            owner = self.login_index.get((pool.identity_pool_id, pool.developer_provider_name or "", user))
+            return login.subject == identity.identity_id == owner
+        return identity.logins.get(login.provider) == login.subject
+
+    def unlink_identity(self, identity_id: str, logins: dict[str, str], logins_to_remove: list[str]) -> None:
+        """UnlinkIdentity (public): the caller proves with ``Logins`` that the identity is theirs, then
+        the providers in ``LoginsToRemove`` are unlinked; without logins left it is inaccessible [§1].
+
+        UNCONFIRMED: a provider that is not linked is a ResourceConflict; developer users are unlinked
+        only by UnlinkDeveloperIdentity (InvalidParameter).
+        """
+        pool = self._identity_pool_of(identity_id)
+        verified = self._verified(pool, logins)
+        with self.lock:
+            identity = self._identity(identity_id)
+            if identity.disabled or identity.inaccessible:
+                raise errors.identity_forbidden(identity_id)
+            # "Please include at least one valid login for this identity" [§6].
+            if not any(self._proves(pool, identity, login) for login in verified):
+                raise errors.logins_do_not_match()
+            for provider in logins_to_remove:
+                if provider in (pool.developer_provider_name, DEVELOPER_LOGIN_KEY):
+                    raise errors.InvalidParameterException(
+                        "Developer users can only be unlinked with UnlinkDeveloperIdentity."
+                    )
+                if provider not in identity.logins:
+                    raise errors.ResourceConflictException(
+                        f"Identity '{identity_id}' is not linked to a {provider} login."
+                    )
+            if not logins_to_remove:
+                return
+            for provider in dict.fromkeys(logins_to_remove):
+                subject = identity.logins.pop(provider)
+                self.login_index.pop((pool.identity_pool_id, provider, subject), None)
+            self._after_unlink(identity)
 
 
 class CognitoIdentityBackends:

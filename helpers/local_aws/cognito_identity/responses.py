@@ -55,8 +55,8 @@ def _identity_json(identity: Identity) -> dict[str, Any]:
         "CreationDate": identity.creation_date,
         "LastModifiedDate": identity.last_modified_date,
     }
-    if identity.logins:
-        body["Logins"] = sorted(identity.logins)
+    if identity.linked_providers:
+        body["Logins"] = identity.linked_providers
     return body
 
 
@@ -173,6 +173,49 @@ class CognitoIdentityResponses:
 
     def delete_identities(self, p: dict[str, Any]) -> dict[str, Any]:
         return {"UnprocessedIdentityIds": self.backend.delete_identities(p["IdentityIdsToDelete"])}
+
+    def get_open_id_token_for_developer_identity(self, p: dict[str, Any]) -> dict[str, Any]:
+        duration = p.get("TokenDuration")
+        resolved, token = self.backend.get_open_id_token_for_developer_identity(
+            p["IdentityPoolId"],
+            p["Logins"],
+            p.get("IdentityId"),
+            p.get("PrincipalTags"),
+            None if duration is None else int(duration),
+        )
+        return {"IdentityId": resolved.identity.identity_id, "Token": token}
+
+    def lookup_developer_identity(self, p: dict[str, Any]) -> dict[str, Any]:
+        identity_id, users, token = self.backend.lookup_developer_identity(
+            p["IdentityPoolId"],
+            p.get("IdentityId"),
+            p.get("DeveloperUserIdentifier"),
+            int(p.get("MaxResults") or 60),
+            p.get("NextToken"),
+        )
+        body: dict[str, Any] = {"IdentityId": identity_id, "DeveloperUserIdentifierList": users}
+        if token:
+            body["NextToken"] = token
+        return body
+
+    def merge_developer_identities(self, p: dict[str, Any]) -> dict[str, Any]:
+        identity = self.backend.merge_developer_identities(
+            p["SourceUserIdentifier"],
+            p["DestinationUserIdentifier"],
+            p["DeveloperProviderName"],
+            p["IdentityPoolId"],
+        )
+        return {"IdentityId": identity.identity_id}
+
+    def unlink_developer_identity(self, p: dict[str, Any]) -> dict[str, Any]:
+        self.backend.unlink_developer_identity(
+            p["IdentityId"], p["IdentityPoolId"], p["DeveloperProviderName"], p["DeveloperUserIdentifier"]
+        )
+        return {}
+
+    def unlink_identity(self, p: dict[str, Any]) -> dict[str, Any]:
+        self.backend.unlink_identity(p["IdentityId"], p["Logins"], p["LoginsToRemove"])
+        return {}
 
 
 def _snake(name: str) -> str:
