@@ -64,6 +64,12 @@ class Target:
     def __str__(self) -> str:
         return self.describe()
 
+    def local_only(self, what: str) -> bool:
+        """True on the local AWS; on real AWS, print why the cell skips ``what`` and return False."""
+        if not self.is_local:
+            print(f"Skipped on real AWS: {what} exists only in the local AWS.")
+        return self.is_local
+
 
 _lock = threading.Lock()
 _in_process: local_aws.LocalAWS | None = None
