@@ -26,14 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     aws = LocalAWS(host=args.host, port=args.port, log_requests=True)
     # moto builds some URLs (for example S3 presigned URLs) from MOTO_PORT.
     os.environ.setdefault("MOTO_PORT", str(aws.port))
-    print(aws.url, flush=True)
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    # Installed explicitly: a shell starts background jobs with SIGINT ignored.
+    # Installed explicitly (a shell starts background jobs with SIGINT ignored), and before the URL is
+    # printed, so whoever reads the URL may signal at once.
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    print(aws.url, flush=True)
     try:
         aws.serve_forever()
     except KeyboardInterrupt:

@@ -7,7 +7,8 @@ and either answers it (returns a WSGI response iterable) or declines (returns ``
 the request goes on to the next layer and finally to moto unchanged. That depends only on names moto
 exports and on AWS's wire formats, so any client (boto3, the AWS CLI, the JavaScript SDK) talks to it.
 
-Layers, in order: the local AWS's own endpoints (status, clock), the identity pools' OpenID keys,
+Layers, in order: the local AWS's own endpoints (status, clock), the identity pools' OpenID keys, the
+stand-in identity providers (``/_local_aws/providers``, ``/_local_aws/oidc``; local only), IAM's change watch,
 IAM enforcement for requests signed with credentials the local AWS issued, cognito-identity itself,
 STS AssumeRoleWithWebIdentity, IAM's trust-policy rule for identity pools.
 """
@@ -26,9 +27,13 @@ from .clock import Clock
 from .cognito_identity.logins import LoginVerifier
 from .cognito_identity.models import CognitoIdentityBackends, Collaborators
 from .cognito_identity.open_id_token import DISCOVERY_PATH, JWKS_PATH, OpenIdTokenSigner, discovery_document
+from .cognito_identity.provider_logins import ProviderLogins
 from .cognito_identity.responses import CognitoIdentityLayer
+from .iam.oidc_providers import OidcProviders
 from .iam.roles import IamChangeWatch, RoleDirectory
 from .iam.trust_policy_guard import TrustPolicyGuard
+from .identity_providers import StandInProviders
+from .identity_providers.http_api import IdentityProvidersLayer
 from .internal import InternalAWS
 from .issued_credentials import CredentialsRegistry, RoleSessions
 from .sts.web_identity import WebIdentityLayer
@@ -191,15 +196,19 @@ def make_app() -> LocalAWSApplication:
     roles = RoleDirectory(internal)
     role_sessions = RoleSessions(roles, registry, clock)
     signer = OpenIdTokenSigner()
+    providers = StandInProviders(clock.now)  # local stand-ins for Amazon, Facebook, Google, Apple, OIDC
+    oidc_providers = OidcProviders(internal, providers)
     verifier = LoginVerifier(_moto_json_fetcher(backend), signer, _group_roles(internal), clock.local_time_of)
+    ProviderLogins(providers, oidc_providers).register(verifier)
     backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
     state = LocalAWSState(clock, internal, registry, role_sessions, signer, backends)
     layers: list[Layer] = [
         OpenIdKeysLayer(signer),
+        IdentityProvidersLayer(providers),
         IamChangeWatch(roles),
         EnforcementLayer(registry, clock, roles),
         CognitoIdentityLayer(backends),
-        WebIdentityLayer(signer, role_sessions),
+        WebIdentityLayer(signer, role_sessions, oidc_providers),
         TrustPolicyGuard(),
     ]
     app = LocalAWSApplication(layers, backend, state)

@@ -12,12 +12,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from ..id_tokens import CLOCK_SKEW_SECONDS  # about 5 minutes, as AWS allows [§4, §7]
 from . import exceptions as errors
 from .models import DEVELOPER_LOGIN_KEY, USER_POOL_PROVIDER, IdentityPool, VerifiedLogin
 from .open_id_token import InvalidOpenIdToken, OpenIdTokenSigner
-
-#: Allowed clock skew for tokens not yet valid (AWS allows about 5 minutes) [§4, §7].
-CLOCK_SKEW_SECONDS = 300
 
 ProviderCheck = Callable[[IdentityPool, str, str, float], VerifiedLogin]
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..guest_session_policy import session_policies as guest_session_policies
+from ..iam.oidc_providers import provider_name
 from ..issued_credentials import ENHANCED_FLOW_SECONDS, IssuedCredentials, RoleSessions
 from . import exceptions as errors
 from .open_id_token import (
@@ -81,7 +82,8 @@ class IdentityPool:
         """Every Logins key this pool accepts."""
         names = set(self.supported_login_providers)
         names.update(p["ProviderName"] for p in self.cognito_identity_providers)
-        names.update(self.open_id_connect_provider_arns)
+        # OpenID Connect providers are configured by ARN; tokens come under the issuer's host/path [§7].
+        names.update(filter(None, map(provider_name, self.open_id_connect_provider_arns)))
         names.update(self.saml_provider_arns)
         if self.developer_provider_name:
             names.add(DEVELOPER_LOGIN_KEY)

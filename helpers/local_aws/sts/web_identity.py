@@ -1,20 +1,35 @@
-"""STS ``AssumeRoleWithWebIdentity`` for Cognito OpenID tokens: the basic (classic) flow's last step.
+"""STS ``AssumeRoleWithWebIdentity`` for Cognito OpenID tokens and IAM OpenID Connect providers' tokens.
 
-moto treats the call as a plain AssumeRole (no token check, no trust check). Here the token's
-signature, issuer and expiry are verified (by the local AWS's clock), then the role's trust policy is
-evaluated with the token's ``aud``, ``sub`` and ``amr`` as condition keys, and only then are
-credentials minted (by moto's STS, in-process) [§3, §4, §5, §8]. Tokens from other issuers (OpenID
-Connect providers) are checked by the providers issue's layer; until then they are refused.
+moto treats the call as a plain AssumeRole (no token check, no trust check). Here the token is verified
+first (by the local AWS's clock), then the role's trust policy is evaluated, and only then are
+credentials minted (by moto's STS, in-process) [§3, §4, §5, §8]:
+
+* a Cognito OpenID token (``iss`` ``https://cognito-identity.amazonaws.com``; the basic flow's last
+  step): principal ``{"Federated": "cognito-identity.amazonaws.com"}``, condition keys ``...:aud``
+  (pool id), ``...:sub`` (identity id), ``...:amr``;
+* an ID token whose ``iss`` is the URL of an IAM OIDC provider in the role's account
+  (:mod:`..iam.oidc_providers`: thumbprint, signature, ``ClientIDList``, expiry with IAM's five minutes
+  of grace): principal ``{"Federated": "arn:aws:iam::<acct>:oidc-provider/<host/path>"}``, condition keys
+  ``<host/path>:aud`` (``azp`` when present, else ``aud``), ``<host/path>:oaud`` (``aud``, when ``azp``
+  is present) and ``<host/path>:sub`` (IAM User Guide, "Available keys for OIDC federation"; ``amr`` is
+  a Cognito-only key). The answer's ``Provider`` is the provider's ARN and ``Audience`` the token's
+  ``aud``, as seen in real responses (EKS IRSA write-ups).
+
+Any other issuer gets STS's ``No OpenIDConnect provider found in your account for <iss>``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from ..cognito_identity.open_id_token import ISSUER, InvalidOpenIdToken, OpenIdTokenSigner
+from ..constants import ACCOUNT_ID
+from ..iam.oidc_providers import OidcProviders, provider_arn
+from ..id_tokens import IAM_EXPIRY_GRACE_SECONDS, IdTokenRejected, audiences
 from ..issued_credentials import RoleSessions
 from ..query_protocol import element, query_parameters, xml_answer, xml_error
 
@@ -29,10 +44,30 @@ class STSError(Exception):
         self.code, self.message, self.status = code, message, status
 
 
+@dataclass(frozen=True)
+class WebIdentity:
+    """A verified web identity token: the trust-policy request it makes and what the answer reports."""
+
+    request: Any  # helpers.iam_policy.Request
+    subject: str
+    audience: str
+    provider: str
+
+
+def _not_a_jwt() -> STSError:
+    return STSError(
+        "InvalidIdentityToken",
+        "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)",
+    )
+
+
 class WebIdentityLayer:
-    def __init__(self, signer: OpenIdTokenSigner, role_sessions: RoleSessions) -> None:
+    def __init__(
+        self, signer: OpenIdTokenSigner, role_sessions: RoleSessions, oidc: OidcProviders | None = None
+    ) -> None:
         self.signer = signer
         self.role_sessions = role_sessions
+        self.oidc = oidc
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
         authorization = environ.get("HTTP_AUTHORIZATION", "")
@@ -47,7 +82,7 @@ class WebIdentityLayer:
             return xml_error(start_response, NAMESPACE, error.code, error.message, error.status)
 
     def assume(self, params: dict[str, Any]) -> str:
-        from helpers.iam_policy import cognito_web_identity_request, evaluate_trust_policy
+        from helpers.iam_policy import evaluate_trust_policy
 
         from ..validation import ValidationError, service_model, validate_query_input
 
@@ -56,13 +91,10 @@ class WebIdentityLayer:
         except ValidationError as error:
             raise STSError(error.code, error.message or "") from None
         duration = params.get("DurationSeconds") or DEFAULT_DURATION
-        token = params["WebIdentityToken"]
-        claims = self._claims(token)
         role_arn = params["RoleArn"]
+        identity = self._web_identity(params["WebIdentityToken"], role_arn)
+        request = identity.request
         role = self.role_sessions.roles.get(role_arn)
-        request = cognito_web_identity_request(
-            claims.identity_pool_id, claims.identity_id, claims.amr, role_arn
-        )
         if role is None or not evaluate_trust_policy(request, role.trust_policy).allowed:
             raise STSError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
         if duration > role.max_session_duration:
@@ -90,8 +122,8 @@ class WebIdentityLayer:
             "%Y-%m-%dT%H:%M:%SZ"
         )
         return (
-            element("SubjectFromWebIdentityToken", claims.identity_id)
-            + element("Audience", claims.identity_pool_id)
+            element("SubjectFromWebIdentityToken", identity.subject)
+            + element("Audience", identity.audience)
             + "<AssumedRoleUser>"
             + element("Arn", credentials.caller_arn)
             + element("AssumedRoleId", credentials.assumed_role_id)
@@ -102,28 +134,83 @@ class WebIdentityLayer:
             + element("SessionToken", credentials.session_token)
             + element("Expiration", expiration)
             + "</Credentials>"
-            + element("Provider", PROVIDER)
+            + element("Provider", identity.provider)
         )
 
-    def _claims(self, token: str) -> Any:
+    def _web_identity(self, token: str, role_arn: str) -> WebIdentity:
         import jwt
 
         try:
             issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
         except (jwt.PyJWTError, AttributeError):
-            raise STSError(
-                "InvalidIdentityToken",
-                "The ID Token provided is not a valid JWT. (You may see this "
-                "error if you sent an Access Token)",
-            ) from None
-        if issuer != ISSUER:
-            # OpenID Connect providers come with the providers issue; STS's wording for an unknown issuer.
-            raise STSError(
-                "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for {issuer}"
-            )
+            raise _not_a_jwt() from None
+        if issuer == ISSUER:
+            return self._cognito(token, role_arn)
+        return self._open_id_connect(token, issuer, role_arn)
+
+    def _cognito(self, token: str, role_arn: str) -> WebIdentity:
+        from helpers.iam_policy import cognito_web_identity_request
+
         try:
-            return self.signer.verify(token, self.role_sessions.clock.now())
+            claims = self.signer.verify(token, self.role_sessions.clock.now())
         except InvalidOpenIdToken as error:
             if error.expired:
                 raise STSError("ExpiredTokenException", str(error)) from None
             raise STSError("InvalidIdentityToken", "Couldn't verify signed token.") from None  # UNCONFIRMED
+        request = cognito_web_identity_request(
+            claims.identity_pool_id, claims.identity_id, claims.amr, role_arn
+        )
+        return WebIdentity(request, claims.identity_id, claims.identity_pool_id, PROVIDER)
+
+    def _open_id_connect(self, token: str, issuer: Any, role_arn: str) -> WebIdentity:
+        """A token of the IAM OIDC provider whose URL is the token's ``iss``, in the role's account."""
+        from helpers.iam_policy import Principal, Request
+
+        name = issuer[len("https://") :] if isinstance(issuer, str) and issuer.startswith("https://") else ""
+        parts = role_arn.split(":")
+        account = parts[4] if len(parts) > 5 and parts[4] else ACCOUNT_ID
+        partition = parts[1] if len(parts) > 5 and parts[1] else "aws"
+        provider = self.oidc.get(provider_arn(account, name, partition)) if self.oidc and name else None
+        if provider is None:
+            raise STSError(
+                "InvalidIdentityToken", f"No OpenIDConnect provider found in your account for {issuer}"
+            )
+        now = self.role_sessions.clock.now()
+        try:
+            claims = self.oidc.verify(provider, token, now, expiry_grace=IAM_EXPIRY_GRACE_SECONDS)
+        except IdTokenRejected as error:
+            raise _rejected(error) from None
+        aud = audiences(claims)
+        context: dict[str, Any] = {f"{name}:sub": claims["sub"]}
+        if isinstance(claims.get("azp"), str):
+            # With azp present, IAM's :aud key is azp and :oaud carries aud (IAM condition keys reference).
+            context[f"{name}:aud"] = claims["azp"]
+            context[f"{name}:oaud"] = aud[0] if len(aud) == 1 else aud
+        else:
+            context[f"{name}:aud"] = aud[0] if len(aud) == 1 else aud
+        request = Request(
+            "sts:AssumeRoleWithWebIdentity", role_arn, Principal.federated(provider.arn), context
+        )
+        return WebIdentity(request, str(claims["sub"]), aud[0] if aud else "", provider.arn)
+
+
+def _rejected(error: IdTokenRejected) -> STSError:
+    """STS's words for a refused OIDC token; sources in brackets."""
+    if error.reason == "malformed":
+        return _not_a_jwt()
+    if error.reason == "expired":
+        return STSError(  # same wording as for Cognito tokens; the message STS gives EKS tokens
+            "ExpiredTokenException",
+            f"Token expired: current date/time {int(error.now or 0)} must be before "
+            f"the expiration date/time {int(error.exp or 0)}",
+        )
+    if error.reason == "thumbprint":  # [O aws-actions/configure-aws-credentials#357, alphagov/gsp#889]
+        return STSError(
+            "InvalidIdentityToken",
+            "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint",
+        )
+    if error.reason == "audience":  # [O awslabs/amazon-eks-irsa-cfn#18]
+        return STSError("InvalidIdentityToken", "Incorrect token audience")
+    if error.reason == "missing_claim":  # [O aws/aws-sdk-ruby#2698]
+        return STSError("InvalidIdentityToken", f"Missing a required claim: {error.detail}")
+    return STSError("InvalidIdentityToken", "Couldn't verify signed token.")  # UNCONFIRMED wording
