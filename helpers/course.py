@@ -35,6 +35,28 @@ def login_with_amazon_app_id() -> str:
     return os.environ.get("COURSE_LWA_APP_ID", LOCAL_LWA_APP_ID)
 
 
+def login_with_amazon_token(aws: Target, user: str) -> str | None:
+    """A Login with Amazon access token for ``user``.
+
+    Locally, from the stand-in Login with Amazon. On real AWS from ``COURSE_LWA_ACCESS_TOKEN`` (an
+    access token your app got from Login with Amazon for the app in ``COURSE_LWA_APP_ID``); without it,
+    ``None``, and the cells that sign in skip themselves.
+    """
+    import os
+
+    if aws.is_local:
+        from . import identity_providers
+
+        return identity_providers.login_token("www.amazon.com", user, login_with_amazon_app_id())
+    token = os.environ.get("COURSE_LWA_ACCESS_TOKEN")
+    if not token:
+        print(
+            "Skipped on real AWS: signing in needs a Login with Amazon access token in "
+            "COURSE_LWA_ACCESS_TOKEN (the stand-in Login with Amazon exists only in the local AWS)."
+        )
+    return token or None
+
+
 def blog_bucket(aws: Target) -> str:
     return f"cognito-course-blog-{aws.account_id}-{aws.region}"
 
@@ -72,25 +94,58 @@ def guest_permissions(bucket: str) -> dict[str, Any]:
     }
 
 
-def member_permissions(bucket: str) -> dict[str, Any]:
-    """Signed-in users may also post comments, under their own identity id (note the trailing slash)."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
+PROFILES_TABLE = "BlogProfiles"
+
+
+def profiles_table_arn(aws: Target) -> str:
+    return f"arn:aws:dynamodb:{aws.region}:{aws.account_id}:table/{PROFILES_TABLE}"
+
+
+def member_permissions(bucket: str, profiles_table_arn: str | None = None) -> dict[str, Any]:
+    """Signed-in users may also post comments under their own identity id (note the trailing slash),
+    and read and write their own profile item, whose partition key is their identity id."""
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "ReadComments",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{bucket}/comments/*",
+        },
+        {
+            "Sid": "PostOwnComments",
+            "Effect": "Allow",
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{bucket}/comments/{SUB}/*",
+        },
+    ]
+    if profiles_table_arn:
+        statements.append(
             {
-                "Sid": "ReadComments",
+                "Sid": "OwnProfile",
                 "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{bucket}/comments/*",
-            },
-            {
-                "Sid": "PostOwnComments",
-                "Effect": "Allow",
-                "Action": "s3:PutObject",
-                "Resource": f"arn:aws:s3:::{bucket}/comments/{SUB}/*",
-            },
-        ],
-    }
+                "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+                "Resource": profiles_table_arn,
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [SUB]}},
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def ensure_profiles_table(aws: Target) -> str:
+    """The blog's profile table: one item per user, partition key ``identityId`` (tagged)."""
+    dynamodb = aws.session.client("dynamodb")
+    try:
+        dynamodb.describe_table(TableName=PROFILES_TABLE)
+    except dynamodb.exceptions.ResourceNotFoundException:
+        dynamodb.create_table(
+            TableName=PROFILES_TABLE,
+            KeySchema=[{"AttributeName": "identityId", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "identityId", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            Tags=[{"Key": TAG_KEY, "Value": TAG_VALUE}],
+        )
+        dynamodb.get_waiter("table_exists").wait(TableName=PROFILES_TABLE)
+    return profiles_table_arn(aws)
 
 
 @dataclass(frozen=True)
@@ -183,12 +238,73 @@ def ensure_blog(aws: Target) -> str:
     return bucket
 
 
+USER_POOL_NAME = "MyApplicationUsers"
+USER_POOL_CLIENT = "blog-web"
+
+
+@dataclass(frozen=True)
+class UserPool:
+    user_pool_id: str
+    client_id: str
+    provider_name: str  # the Logins key: cognito-idp.<region>.amazonaws.com/<user pool id>
+
+
+def ensure_user_pool(aws: Target) -> UserPool:
+    """A Cognito user pool with an app client that signs users in with a password (tagged for clean-up)."""
+    idp = aws.session.client("cognito-idp")
+    pool_id = None
+    for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
+        for pool in page["UserPools"]:
+            if pool["Name"] == USER_POOL_NAME:
+                tags = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("UserPoolTags", {})
+                if tags.get(TAG_KEY) == TAG_VALUE:
+                    pool_id = pool["Id"]
+    if pool_id is None:
+        pool_id = idp.create_user_pool(PoolName=USER_POOL_NAME, UserPoolTags=TAGS)["UserPool"]["Id"]
+    clients = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+    client_id = next((c["ClientId"] for c in clients if c["ClientName"] == USER_POOL_CLIENT), None)
+    if client_id is None:
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName=USER_POOL_CLIENT,
+            ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
+    return UserPool(pool_id, client_id, f"cognito-idp.{aws.region}.amazonaws.com/{pool_id}")
+
+
+def user_pool_jwks_url(aws: Target, user_pool: UserPool) -> str:
+    """Where the user pool publishes its public keys: its issuer URL on AWS; under a custom endpoint
+    (the local AWS) the endpoint serves them."""
+    if aws.endpoint_url:
+        return f"{aws.endpoint_url}/{user_pool.user_pool_id}/.well-known/jwks.json"
+    return f"https://{user_pool.provider_name}/.well-known/jwks.json"
+
+
+def ensure_user(aws: Target, user_pool: UserPool, username: str) -> str:
+    """Create the user if needed and give it a fresh random password, returned (never printed)."""
+    import secrets
+
+    idp = aws.session.client("cognito-idp")
+    password = "Aa1!" + secrets.token_urlsafe(18)
+    try:
+        idp.admin_create_user(UserPoolId=user_pool.user_pool_id, Username=username, MessageAction="SUPPRESS")
+    except idp.exceptions.UsernameExistsException:
+        pass
+    idp.admin_set_user_password(
+        UserPoolId=user_pool.user_pool_id, Username=username, Password=password, Permanent=True
+    )
+    return password
+
+
 def set_up(aws: Target) -> Course:
     """Everything notebooks 02 and 03 make, made again where missing (safe to call any number of times)."""
     pool_id = ensure_identity_pool(aws)
     bucket = ensure_blog(aws)
+    table = ensure_profiles_table(aws)
     guest = ensure_role(aws, GUEST_ROLE, trust_policy(pool_id, "unauthenticated"), guest_permissions(bucket))
-    member = ensure_role(aws, MEMBER_ROLE, trust_policy(pool_id, "authenticated"), member_permissions(bucket))
+    member = ensure_role(
+        aws, MEMBER_ROLE, trust_policy(pool_id, "authenticated"), member_permissions(bucket, table)
+    )
     aws.session.client("cognito-identity").set_identity_pool_roles(
         IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
     )
@@ -207,6 +323,13 @@ def clean_up(aws: Target) -> list[str]:
             if tags.get(TAG_KEY) == TAG_VALUE:
                 cognito_identity.delete_identity_pool(IdentityPoolId=pool["IdentityPoolId"])
                 deleted.append(f"identity pool {pool['IdentityPoolName']}")
+    idp = aws.session.client("cognito-idp")
+    for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
+        for pool in page["UserPools"]:
+            tags = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("UserPoolTags", {})
+            if tags.get(TAG_KEY) == TAG_VALUE:
+                idp.delete_user_pool(UserPoolId=pool["Id"])
+                deleted.append(f"user pool {pool['Name']}")
     iam = aws.session.client("iam")
     for page in iam.get_paginator("list_roles").paginate(PathPrefix=IAM_PATH):
         for role in page["Roles"]:
@@ -217,6 +340,18 @@ def clean_up(aws: Target) -> list[str]:
                 iam.delete_role_policy(RoleName=role["RoleName"], PolicyName=policy)
             iam.delete_role(RoleName=role["RoleName"])
             deleted.append(f"role {role['RoleName']}")
+    dynamodb = aws.session.client("dynamodb")
+    try:
+        table = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]
+        tags = {
+            t["Key"]: t["Value"]
+            for t in dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"]
+        }
+    except dynamodb.exceptions.ResourceNotFoundException:
+        tags = {}
+    if tags.get(TAG_KEY) == TAG_VALUE:
+        dynamodb.delete_table(TableName=PROFILES_TABLE)
+        deleted.append(f"table {PROFILES_TABLE}")
     s3 = aws.session.client("s3")
     bucket = blog_bucket(aws)
     try:

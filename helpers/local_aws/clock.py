@@ -95,3 +95,19 @@ def reset(endpoint_url: str | None = None) -> dict[str, float | str]:
 def read(endpoint_url: str | None = None) -> dict[str, float | str]:
     """The local AWS's time: ``{"now": epoch seconds, "iso": ..., "offset_seconds": ...}``."""
     return _clock_request(endpoint_url, None)
+
+
+def time_fetcher(endpoint_url: str | None = None):  # noqa: ANN201 - returns Callable[[], datetime]
+    """A ``time_fetcher`` for botocore's refreshable credentials that reads the local AWS's clock.
+
+    botocore decides when to refresh by its own clock; credentials the local AWS issues expire by the
+    local AWS's (possibly advanced) clock, so a credential provider talking to it should ask it.
+    """
+    from datetime import datetime, timezone
+
+    url = _endpoint(endpoint_url)
+
+    def now() -> datetime:
+        return datetime.fromtimestamp(float(read(url)["now"]), tz=timezone.utc)
+
+    return now
