@@ -74,12 +74,12 @@ def stop_process_tree(process: subprocess.Popen, grace: float = 20.0) -> None:
                 pass
 
 
-def jupyter_command(port: int, extra: list[str]) -> list[str]:
+def jupyter_command(port: int, extra: list[str], notebooks: Path = NOTEBOOKS) -> list[str]:
     command = [
         sys.executable,
         "-m",
         "jupyterlab",
-        f"--ServerApp.root_dir={NOTEBOOKS}",
+        f"--ServerApp.root_dir={notebooks}",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.lab", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8888, help="JupyterLab's port (default %(default)s)")
     parser.add_argument(
+        "--notebooks", type=Path, default=NOTEBOOKS, help="the folder JupyterLab opens (default: notebooks/)"
+    )
+    parser.add_argument(
         "--aws-port", type=int, default=0, help="the local AWS's port; 0 picks a free one (default)"
     )
     args = parser.parse_args(argv)
@@ -109,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     local_aws.export_client_environment(aws.url, environ=env)
     # Its own session: Ctrl-C in the terminal reaches only this process, which then stops JupyterLab
     # with SIGTERM (on SIGINT JupyterLab would stop to ask "Shutdown this Jupyter server (y/[n])?").
-    jupyter = subprocess.Popen(jupyter_command(args.port, extra), env=env, start_new_session=True)
+    command = jupyter_command(args.port, extra, args.notebooks.resolve())
+    jupyter = subprocess.Popen(command, env=env, start_new_session=True)
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
