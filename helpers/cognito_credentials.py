@@ -631,6 +631,11 @@ class CognitoIdentityCredentials:
         """When the current credentials expire; ``None`` before the first use."""
         return self.credentials.expiry_time
 
+    @property
+    def login_providers(self) -> list[str]:
+        """The providers currently signed in with (names only); empty for a guest."""
+        return self.fetcher.login_providers
+
     def set_logins(
         self,
         logins: Logins,

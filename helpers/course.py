@@ -296,6 +296,23 @@ def ensure_user(aws: Target, user_pool: UserPool, username: str) -> str:
     return password
 
 
+def forget_identities(aws: Target, identity_pool_id: str) -> int:
+    """Delete every identity of the pool, so a notebook run again meets visitors nobody has seen.
+
+    Signing in links a login to an identity for good: without this, a second run's guest signing in
+    as the same test user would be merged into the first run's identity instead of keeping its own id.
+    """
+    cognito_identity = aws.session.client("cognito-identity")
+    deleted = 0
+    while True:
+        page = cognito_identity.list_identities(IdentityPoolId=identity_pool_id, MaxResults=60)
+        ids = [identity["IdentityId"] for identity in page["Identities"]]
+        if not ids:
+            return deleted
+        cognito_identity.delete_identities(IdentityIdsToDelete=ids)
+        deleted += len(ids)
+
+
 def set_up(aws: Target) -> Course:
     """Everything notebooks 02 and 03 make, made again where missing (safe to call any number of times)."""
     pool_id = ensure_identity_pool(aws)

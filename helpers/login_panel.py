@@ -82,6 +82,8 @@ class LoginPanel:
     # -- what the buttons do (callable without widgets) --------------------------------------------
 
     def continue_as_guest(self) -> dict[str, object]:
+        if self.credentials.login_providers:
+            self.credentials.sign_out()  # a signed-in visitor who continues as a guest is a new guest
         self.credentials.refresh()
         return self._update("guest")
 
