@@ -113,14 +113,18 @@ class LoginPanel:
     def widget(self):  # noqa: ANN201 - an ipywidgets.VBox
         import ipywidgets as widgets
 
-        guest = widgets.Button(description="Continue as guest", icon="user")
+        guest = widgets.Button(
+            description="Continue as guest", icon="user", layout=widgets.Layout(width="auto")
+        )
         sign_in = widgets.Button(
             description=f"Sign in with {self.provider_label}",
             icon="sign-in",
             disabled=self._sign_in is None,
             layout=widgets.Layout(width="auto"),
         )
-        sign_out = widgets.Button(description="Sign out", icon="sign-out")
+        sign_out = widgets.Button(
+            description="Sign out", icon="sign-out", layout=widgets.Layout(width="auto")
+        )
         self._table = widgets.HTML()
         self._message = widgets.HTML(self.sign_in_unavailable if self._sign_in is None else "")
         guest.on_click(lambda _: self._run(self.continue_as_guest))
