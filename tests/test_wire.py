@@ -213,3 +213,42 @@ def test_several_processes_signing_in_at_once_share_one_state(endpoint):
     ]
     assert all(len(ids) == 1 for ids in per_token), per_token
     assert len(set.union(*per_token)) == len(tokens)
+
+
+def test_a_browser_app_on_another_origin_may_read_every_answer(endpoint):
+    """CORS: the JavaScript SDK in a page served elsewhere reads the answers of every layer."""
+    origin = "http://localhost:3000"
+    preflight = urllib.request.Request(
+        endpoint.url + "/",
+        method="OPTIONS",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-amz-target,x-amz-user-agent",
+        },
+    )
+    with urllib.request.urlopen(preflight, timeout=10) as answer:
+        assert answer.headers["Access-Control-Allow-Origin"] == origin
+        assert "x-amz-target" in answer.headers["Access-Control-Allow-Headers"].lower()
+    requests = [
+        urllib.request.Request(
+            endpoint.url + "/",
+            data=b'{"IdentityPoolId": "us-east-1:nope"}',
+            method="POST",
+            headers={
+                "Origin": origin,
+                "X-Amz-Target": "AWSCognitoIdentityService.GetId",
+                "Content-Type": "application/x-amz-json-1.1",
+            },
+        ),
+        urllib.request.Request(endpoint.url + "/.well-known/jwks_uri", headers={"Origin": origin}),
+        urllib.request.Request(endpoint.url + "/_local_aws/providers", headers={"Origin": origin}),
+    ]
+    for request in requests:
+        try:
+            answer = urllib.request.urlopen(request, timeout=10)
+        except urllib.error.HTTPError as error:
+            answer = error
+        with answer:
+            assert answer.headers["Access-Control-Allow-Origin"] == origin, request.full_url
+            assert "x-amzn-ErrorType" in answer.headers["Access-Control-Expose-Headers"]

@@ -149,11 +149,37 @@ class LocalAWSApplication:
         self.state = state
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        origin = environ.get("HTTP_ORIGIN")
+        if origin:
+            start_response = _with_cors(start_response, origin)
         for layer in self.layers:
             answer = layer(environ, start_response)
             if answer is not None:
                 return answer
         return self.backend(environ, start_response)
+
+
+#: Response headers a browser app's SDK reads (request ids, error types, S3's ETag).
+EXPOSED_HEADERS = "x-amzn-RequestId, x-amzn-ErrorType, x-amz-request-id, x-amz-id-2, ETag, Date"
+
+
+def _with_cors(start_response: StartResponse, origin: str) -> StartResponse:
+    """Let a browser app on any origin read the answers of the project's layers, as AWS's public
+    endpoints let the JavaScript SDK read theirs. moto's own apps add these headers themselves (and
+    answer the OPTIONS preflight), so headers already present are left as they are."""
+
+    def cors_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        present = {name.lower() for name, _ in headers}
+        if "access-control-allow-origin" not in present:
+            headers = [
+                *headers,
+                ("Access-Control-Allow-Origin", origin),
+                ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
+                ("Vary", "Origin"),
+            ]
+        return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+    return cors_start_response
 
 
 def _moto_json_fetcher(backend: WSGIApp) -> Callable[[str], Any]:
