@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..constants import ACCOUNT_ID, DEFAULT_REGION
+from ..query_protocol import read_body
 from . import exceptions as errors
 from .models import CognitoIdentityBackend, CognitoIdentityBackends, Identity, IdentityPool
 
 TARGET_PREFIX = "AWSCognitoIdentityService."
 #: Callable without a signature [§0]; every other operation needs SigV4 developer credentials.
 PUBLIC_OPERATIONS = {"GetId", "GetCredentialsForIdentity", "GetOpenIdToken", "UnlinkIdentity"}
-_SCOPE = re.compile(r"Credential=[^/\s,]+/\d{8}/(?P<region>[a-z0-9-]+)/")
 _REGION_PREFIX = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d):")
 
 
@@ -257,7 +257,7 @@ class CognitoIdentityLayer:
         authorization = environ.get("HTTP_AUTHORIZATION", "")
         if operation not in PUBLIC_OPERATIONS and not authorization:
             raise errors.MissingAuthenticationTokenException()
-        raw = _read_body(environ)
+        raw = read_body(environ)
         try:
             params = json.loads(raw or b"{}")
         except (ValueError, UnicodeDecodeError):
@@ -271,7 +271,7 @@ class CognitoIdentityLayer:
                 else errors.SerializationException
             )
             raise exception(error.message or "") from None
-        backend = self.backends.get(ACCOUNT_ID, _region(authorization, params))
+        backend = self.backends.get(ACCOUNT_ID, _region(environ, params))
         handler = getattr(CognitoIdentityResponses(backend), _snake(operation), None)
         if handler is None:
             # Not built yet: say so in AWS's shape rather than fall through to moto's incomplete model.
@@ -279,11 +279,13 @@ class CognitoIdentityLayer:
         return handler(params)
 
 
-def _region(authorization: str, params: dict[str, Any]) -> str:
+def _region(environ: dict[str, Any], params: dict[str, Any]) -> str:
     """Signed requests: the credential scope's region. Unsigned: the region prefix of the id they name."""
-    scope = _SCOPE.search(authorization)
-    if scope:
-        return scope.group("region")
+    from ..authorization.signing import extract_signing
+
+    signing = extract_signing(environ)
+    if signing is not None and signing.region:
+        return signing.region
     for key in ("IdentityPoolId", "IdentityId"):
         value = params.get(key)
         if isinstance(value, str):
@@ -291,14 +293,6 @@ def _region(authorization: str, params: dict[str, Any]) -> str:
             if prefix:
                 return prefix.group("region")
     return DEFAULT_REGION
-
-
-def _read_body(environ: dict[str, Any]) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    return environ["wsgi.input"].read(length) if length > 0 else b""
 
 
 def _answer(
