@@ -23,26 +23,14 @@ import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 
+from helpers import course
+
 REPO = Path(__file__).resolve().parent.parent
 STOCK_SERVER = (
     "import sys, threading; from moto.server import ThreadedMotoServer; "
     "s = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False); s.start(); "
     "print('http://%s:%d' % s.get_host_and_port(), flush=True); threading.Event().wait()"
 )
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
-            "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {
-                "StringEquals": {"cognito-identity.amazonaws.com:aud": "POOL"},
-                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "unauthenticated"},
-            },
-        }
-    ],
-}
 READ = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bench/comments/*"}],
@@ -76,7 +64,7 @@ def set_up(kind: str, url: str) -> str:
     s3.put_object(Bucket="bench", Key="comments/1.txt", Body=b"a comment")
     if kind == "local":  # stock moto answers SetIdentityPoolRoles with HTTP 500 and needs no role
         iam = client("iam", url)
-        trust = json.dumps(TRUST).replace("POOL", pool_id)
+        trust = json.dumps(course.trust_policy(pool_id, "unauthenticated"))
         arn = iam.create_role(RoleName="bench-guest", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
         iam.put_role_policy(RoleName="bench-guest", PolicyName="read", PolicyDocument=json.dumps(READ))
         ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"unauthenticated": arn})
