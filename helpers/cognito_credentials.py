@@ -1,4 +1,4 @@
-"""A boto3 credential provider for Amazon Cognito identity pools: guest first, then signed in.
+"""A boto3 credential provider for Amazon Cognito identity pools: a guest first, then authenticated.
 
 boto3 has no counterpart of the JavaScript SDK's ``AWS.CognitoIdentityCredentials`` (v2,
 ``lib/credentials/cognito_identity_credentials.js``) or ``fromCognitoIdentityPool`` (v3,
@@ -16,7 +16,7 @@ botocore, so an application can copy it as is. It follows botocore ``credentials
       credentials = CognitoIdentityCredentials("us-east-1:1a2b...")          # a guest
       s3 = credentials.session.client("s3")
       credentials.set_logins({"cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc": id_token})
-      s3.put_object(...)                # refreshed as the signed-in user, same identity id
+      s3.put_object(...)                # refreshed as an authenticated identity, same identity id
 
 Secrets: nothing this module logs, raises or prints contains a key, session token or login token.
 botocore's own DEBUG logging does: it prints GetCredentialsForIdentity's response body, SecretKey and
@@ -260,7 +260,7 @@ class CognitoIdentityCredentialFetcher:
 
     @property
     def login_providers(self) -> list[str]:
-        """The names of the providers signed in with (never their tokens)."""
+        """The names of the identity providers signed in with (never their tokens)."""
         return sorted(self._logins)
 
     @property
@@ -380,7 +380,7 @@ class CognitoIdentityCredentialFetcher:
         return resolved
 
     def _cache_key_for(self, signed_in: bool) -> str | None:
-        # v3: userIdentifier defaults to ANONYMOUS only without logins; signed-in ids are cached only
+        # v3: userIdentifier defaults to ANONYMOUS only without logins; authenticated ids are cached only
         # when the caller names the user.
         user = self.user_identifier or (None if signed_in else ANONYMOUS)
         return identity_id_cache_key(self.identity_pool_id, user) if user else None
@@ -633,7 +633,7 @@ class CognitoIdentityCredentials:
 
     @property
     def login_providers(self) -> list[str]:
-        """The providers currently signed in with (names only); empty for a guest."""
+        """The identity providers currently signed in with (names only); empty for a guest."""
         return self.fetcher.login_providers
 
     def set_logins(
@@ -647,8 +647,9 @@ class CognitoIdentityCredentials:
 
         The next use (of any client of :attr:`session`) refreshes with the guest's identity id and these
         logins, which links them to it, or adopts the login's own identity if it has one (a merge). In
-        the basic flow pass the signed-in ``role_arn``. Call :meth:`refresh` to fetch at once. To switch
-        to another user, :meth:`sign_out` first: otherwise their login would merge with this identity.
+        the basic flow pass the authenticated role's ``role_arn``. Call :meth:`refresh` to fetch at once.
+        To switch to another user, :meth:`sign_out` first: otherwise their login would merge with this
+        identity.
         """
         self.fetcher.set_logins(logins, role_arn, custom_role_arn, user_identifier)
         self.credentials.expire()

@@ -4,12 +4,19 @@ Notebooks 02 and 03 make these resources with the boto3 calls in plain sight; la
 :func:`set_up`, which recreates whatever is missing the same way (idempotent), and the clean-up
 notebook calls :func:`clean_up`, which removes only what carries the course's tag. Names are fixed
 per account and region (the blog bucket includes both, since bucket names are global on AWS).
+
+The course never changes what it did not create: a role, table or bucket that has one of the course's
+names but not its tag (for example a ``Cognito_MyApplicationPoolUnauth_Role`` the Cognito console made
+for a pool of yours) makes :func:`set_up` refuse with :class:`NotCreatedByTheCourse` before it changes
+anything. Terms follow AWS's (docs/glossary.md): unauthenticated role and identity (a guest),
+authenticated role and identity.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from .target import Target
@@ -20,13 +27,25 @@ TAG_VALUE = "cognito-identity-pools"
 TAGS = {TAG_KEY: TAG_VALUE}
 IAM_PATH = "/cognito-course/"
 # The names the Cognito console gives a pool's roles, as in the blog post.
-GUEST_ROLE = f"Cognito_{POOL_NAME}Unauth_Role"
-MEMBER_ROLE = f"Cognito_{POOL_NAME}Auth_Role"
-#: The Login with Amazon app the pool trusts. Locally the stand-in provider accepts it; on real AWS
+UNAUTHENTICATED_ROLE = f"Cognito_{POOL_NAME}Unauth_Role"
+AUTHENTICATED_ROLE = f"Cognito_{POOL_NAME}Auth_Role"
+#: The Login with Amazon app the pool trusts. Locally the stand-in Login with Amazon accepts it; on real AWS
 #: set COURSE_LWA_APP_ID to your own app's id (Login with Amazon console, "Web Settings").
 LOCAL_LWA_APP_ID = "amzn1.application.cognito-course-demo"
 COGNITO_PRINCIPAL = "cognito-identity.amazonaws.com"
 SUB = "${cognito-identity.amazonaws.com:sub}"
+
+
+class NotCreatedByTheCourse(RuntimeError):
+    """A resource has one of the course's names but not its tag: the course refuses to touch it."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(
+            f"{kind} {name} exists but was not created by this course (it has no tag "
+            f"{TAG_KEY} = {TAG_VALUE}), so the course changes nothing. Run the course in an account or "
+            f"region without it (or rename or delete it yourself if it is a leftover you no longer need)."
+        )
+        self.kind, self.name = kind, name
 
 
 def login_with_amazon_app_id() -> str:
@@ -35,7 +54,7 @@ def login_with_amazon_app_id() -> str:
     return os.environ.get("COURSE_LWA_APP_ID", LOCAL_LWA_APP_ID)
 
 
-def login_with_amazon_token(aws: Target, user: str) -> str | None:
+def login_with_amazon_token(aws: Target, user: str, *, quiet: bool = False) -> str | None:
     """A Login with Amazon access token for ``user``.
 
     Locally, from the stand-in Login with Amazon. On real AWS from ``COURSE_LWA_ACCESS_TOKEN`` (an
@@ -49,7 +68,7 @@ def login_with_amazon_token(aws: Target, user: str) -> str | None:
 
         return identity_providers.login_token("www.amazon.com", user, login_with_amazon_app_id())
     token = os.environ.get("COURSE_LWA_ACCESS_TOKEN")
-    if not token:
+    if not token and not quiet:
         print(
             "Skipped on real AWS: signing in needs a Login with Amazon access token in "
             "COURSE_LWA_ACCESS_TOKEN (the stand-in Login with Amazon exists only in the local AWS)."
@@ -79,8 +98,8 @@ def trust_policy(identity_pool_id: str, amr: str) -> dict[str, Any]:
     }
 
 
-def guest_permissions(bucket: str) -> dict[str, Any]:
-    """Guests may read blog comments, nothing else."""
+def unauthenticated_permissions(bucket: str) -> dict[str, Any]:
+    """The unauthenticated role's permissions: guests may read blog comments, nothing else."""
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -101,9 +120,10 @@ def profiles_table_arn(aws: Target) -> str:
     return f"arn:aws:dynamodb:{aws.region}:{aws.account_id}:table/{PROFILES_TABLE}"
 
 
-def member_permissions(bucket: str, profiles_table_arn: str | None = None) -> dict[str, Any]:
-    """Signed-in users may also post comments under their own identity id (note the trailing slash),
-    and read and write their own profile item, whose partition key is their identity id."""
+def authenticated_permissions(bucket: str, profiles_table_arn: str | None = None) -> dict[str, Any]:
+    """The authenticated role's permissions: read comments, post comments under the caller's own
+    identity id (note the trailing slash), and read and write the caller's own profile item, whose
+    partition key is the caller's identity id."""
     statements: list[dict[str, Any]] = [
         {
             "Sid": "ReadComments",
@@ -135,7 +155,9 @@ def ensure_profiles_table(aws: Target) -> str:
     """The blog's profile table: one item per user, partition key ``identityId`` (tagged)."""
     dynamodb = aws.session.client("dynamodb")
     try:
-        dynamodb.describe_table(TableName=PROFILES_TABLE)
+        table = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]
+        if not _table_is_the_courses(dynamodb, table["TableArn"]):
+            raise NotCreatedByTheCourse("DynamoDB table", PROFILES_TABLE)
     except dynamodb.exceptions.ResourceNotFoundException:
         dynamodb.create_table(
             TableName=PROFILES_TABLE,
@@ -148,13 +170,18 @@ def ensure_profiles_table(aws: Target) -> str:
     return profiles_table_arn(aws)
 
 
+def _table_is_the_courses(dynamodb: Any, table_arn: str) -> bool:
+    tags = {t["Key"]: t["Value"] for t in dynamodb.list_tags_of_resource(ResourceArn=table_arn)["Tags"]}
+    return tags.get(TAG_KEY) == TAG_VALUE
+
+
 @dataclass(frozen=True)
 class Course:
     """The course's resources in one account and region."""
 
     identity_pool_id: str
-    guest_role_arn: str
-    member_role_arn: str
+    unauthenticated_role_arn: str
+    authenticated_role_arn: str
     bucket: str
 
 
@@ -189,9 +216,20 @@ def ensure_identity_pool(aws: Target) -> str:
     return pool_id
 
 
+def _role_is_the_courses(iam: Any, name: str) -> bool | None:
+    """True for a role the course made, False for someone else's role of that name, None for no role."""
+    try:
+        tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=name)["Tags"]}
+    except iam.exceptions.NoSuchEntityException:
+        return None
+    return tags.get(TAG_KEY) == TAG_VALUE
+
+
 def ensure_role(aws: Target, name: str, trust: dict[str, Any], permissions: dict[str, Any]) -> str:
-    """Create or update a course role (under the course's IAM path, tagged)."""
+    """Create or update a course role (under the course's IAM path, tagged); never someone else's."""
     iam = aws.session.client("iam")
+    if _role_is_the_courses(iam, name) is False:
+        raise NotCreatedByTheCourse("IAM role", name)
     try:
         arn = iam.get_role(RoleName=name)["Role"]["Arn"]
         iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
@@ -209,24 +247,59 @@ def ensure_role(aws: Target, name: str, trust: dict[str, Any], permissions: dict
 def remove_role(aws: Target, name: str) -> bool:
     """Delete a course role and its inline policies, if it exists (so a notebook can create it afresh)."""
     iam = aws.session.client("iam")
-    try:
-        tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=name)["Tags"]}
-    except iam.exceptions.NoSuchEntityException:
+    ours = _role_is_the_courses(iam, name)
+    if ours is None:
         return False
-    if tags.get(TAG_KEY) != TAG_VALUE:
-        raise RuntimeError(f"role {name} exists but was not created by the course; not touching it")
+    if not ours:
+        raise NotCreatedByTheCourse("IAM role", name)
     for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
         iam.delete_role_policy(RoleName=name, PolicyName=policy)
     iam.delete_role(RoleName=name)
     return True
 
 
-def ensure_blog(aws: Target) -> str:
-    s3 = aws.session.client("s3")
-    bucket = blog_bucket(aws)
+#: What a browser app served from this machine (any port) needs to use the blog bucket directly:
+#: S3 answers a browser's preflight and adds the Access-Control-* headers only for origins, methods
+#: and headers a CORS rule allows (Amazon S3 User Guide, "Using cross-origin resource sharing (CORS)").
+#: ETag and the request ids are exposed so the app's SDK can read them.
+BLOG_CORS = {
+    "CORSRules": [
+        {
+            "AllowedOrigins": ["http://127.0.0.1:*", "http://localhost:*"],
+            "AllowedMethods": ["GET", "PUT", "POST", "HEAD"],
+            "AllowedHeaders": ["*"],
+            "ExposeHeaders": ["ETag", "x-amz-request-id", "x-amz-id-2"],
+            "MaxAgeSeconds": 3000,
+        }
+    ]
+}
+
+
+def _bucket_is_the_courses(s3: Any, bucket: str) -> bool | None:
+    """True for the course's bucket, False for a bucket someone else has (any account), None for none."""
+    from botocore.exceptions import ClientError
+
     try:
         s3.head_bucket(Bucket=bucket)
-    except s3.exceptions.ClientError:
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("404", "NoSuchBucket"):
+            return None
+        return False  # 403: the name is taken, by another account or without access for us
+    try:
+        tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
+    except ClientError:  # NoSuchTagSet: a bucket without tags is not the course's
+        return False
+    return tags.get(TAG_KEY) == TAG_VALUE
+
+
+def ensure_blog(aws: Target) -> str:
+    """The blog's bucket (tagged), its welcome comment and its CORS rule; never someone else's bucket."""
+    s3 = aws.session.client("s3")
+    bucket = blog_bucket(aws)
+    ours = _bucket_is_the_courses(s3, bucket)
+    if ours is False:
+        raise NotCreatedByTheCourse("S3 bucket", bucket)
+    if ours is None:
         options = (
             {}
             if aws.region == "us-east-1"
@@ -234,6 +307,7 @@ def ensure_blog(aws: Target) -> str:
         )
         s3.create_bucket(Bucket=bucket, **options)
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": TAG_KEY, "Value": TAG_VALUE}]})
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=BLOG_CORS)
     s3.put_object(Bucket=bucket, Key="comments/welcome.txt", Body=b"Welcome to the blog!")
     return bucket
 
@@ -296,89 +370,200 @@ def ensure_user(aws: Target, user_pool: UserPool, username: str) -> str:
     return password
 
 
-def forget_identities(aws: Target, identity_pool_id: str) -> int:
-    """Delete every identity of the pool, so a notebook run again meets visitors nobody has seen.
+def forget_users(aws: Target, identity_pool_id: str, users: list[str]) -> list[str]:
+    """Delete the identities that these Login with Amazon users' logins are linked to, and no other.
 
-    Signing in links a login to an identity for good: without this, a second run's guest signing in
-    as the same test user would be merged into the first run's identity instead of keeping its own id.
+    Notebook 04 teaches that an unauthenticated identity that signs in keeps its identity id. A login
+    stays linked to its identity, so on a second run the same user's login would already belong to the
+    first run's identity, and signing in would merge the new guest into it instead. Forgetting just
+    these users (GetId with their login finds their identity; DeleteIdentities removes it) keeps every
+    other identity, such as notebook 05's user, whose stable identity id is the lesson there.
+    Returns the user names forgotten (none on real AWS without a Login with Amazon token).
     """
     cognito_identity = aws.session.client("cognito-identity")
-    deleted = 0
-    while True:
-        page = cognito_identity.list_identities(IdentityPoolId=identity_pool_id, MaxResults=60)
-        ids = [identity["IdentityId"] for identity in page["Identities"]]
-        if not ids:
-            return deleted
-        cognito_identity.delete_identities(IdentityIdsToDelete=ids)
-        deleted += len(ids)
+    forgotten = []
+    for user in users:
+        token = login_with_amazon_token(aws, user, quiet=True)
+        if not token:
+            continue
+        identity_id = cognito_identity.get_id(
+            IdentityPoolId=identity_pool_id, Logins={"www.amazon.com": token}
+        )["IdentityId"]
+        cognito_identity.delete_identities(IdentityIdsToDelete=[identity_id])
+        forgotten.append(user)
+    return forgotten
+
+
+SKIP_WITHOUT_SIGN_IN = (
+    "Skipped on real AWS: this cell signs in with Login with Amazon, which needs a Login with Amazon "
+    "access token in COURSE_LWA_ACCESS_TOKEN (the stand-in Login with Amazon exists only in the local AWS)."
+)
+
+
+def can_sign_in(aws: Target) -> bool:
+    """Whether a notebook can sign a test user in with Login with Amazon here (see
+    :func:`login_with_amazon_token`): always on the local AWS, on real AWS only with a token."""
+    import os
+
+    return aws.is_local or bool(os.environ.get("COURSE_LWA_ACCESS_TOKEN"))
+
+
+def register_skip_without_sign_in(aws: Target) -> None:
+    """Define the cell magic ``%%skip_without_sign_in`` in the running IPython kernel, if any.
+
+    A cell that starts with it runs unchanged when :func:`can_sign_in`, and otherwise prints
+    :data:`SKIP_WITHOUT_SIGN_IN` once instead of running. The rest of the cell is plain Python, to copy
+    as it is.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def skip_without_sign_in(line: str, cell: str) -> None:
+        if can_sign_in(aws):
+            exec(compile(cell, "<cell>", "exec"), shell.user_ns)  # noqa: S102 - the notebook's own cell
+        else:
+            print(SKIP_WITHOUT_SIGN_IN)
+
+    shell.register_magic_function(skip_without_sign_in, "cell", "skip_without_sign_in")
+
+
+def check_names_are_free(aws: Target) -> None:
+    """Raise :class:`NotCreatedByTheCourse` if a role, the table or the bucket the course would create
+    or update already exists without the course's tag. Reads only; changes nothing."""
+    iam = aws.session.client("iam")
+    for name in (UNAUTHENTICATED_ROLE, AUTHENTICATED_ROLE):
+        if _role_is_the_courses(iam, name) is False:
+            raise NotCreatedByTheCourse("IAM role", name)
+    dynamodb = aws.session.client("dynamodb")
+    try:
+        table_arn = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]["TableArn"]
+    except dynamodb.exceptions.ResourceNotFoundException:
+        table_arn = None
+    if table_arn and not _table_is_the_courses(dynamodb, table_arn):
+        raise NotCreatedByTheCourse("DynamoDB table", PROFILES_TABLE)
+    if _bucket_is_the_courses(aws.session.client("s3"), blog_bucket(aws)) is False:
+        raise NotCreatedByTheCourse("S3 bucket", blog_bucket(aws))
 
 
 def set_up(aws: Target) -> Course:
-    """Everything notebooks 02 and 03 make, made again where missing (safe to call any number of times)."""
+    """Everything notebooks 02 and 03 make, made again where missing (safe to call any number of times).
+
+    Checks first (:func:`check_names_are_free`), so a refusal leaves the account as it was. In a
+    notebook it also defines ``%%skip_without_sign_in`` (:func:`register_skip_without_sign_in`).
+    """
+    check_names_are_free(aws)
+    register_skip_without_sign_in(aws)
     pool_id = ensure_identity_pool(aws)
     bucket = ensure_blog(aws)
     table = ensure_profiles_table(aws)
-    guest = ensure_role(aws, GUEST_ROLE, trust_policy(pool_id, "unauthenticated"), guest_permissions(bucket))
-    member = ensure_role(
-        aws, MEMBER_ROLE, trust_policy(pool_id, "authenticated"), member_permissions(bucket, table)
+    unauthenticated = ensure_role(
+        aws,
+        UNAUTHENTICATED_ROLE,
+        trust_policy(pool_id, "unauthenticated"),
+        unauthenticated_permissions(bucket),
+    )
+    authenticated = ensure_role(
+        aws,
+        AUTHENTICATED_ROLE,
+        trust_policy(pool_id, "authenticated"),
+        authenticated_permissions(bucket, table),
     )
     aws.session.client("cognito-identity").set_identity_pool_roles(
-        IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
+        IdentityPoolId=pool_id, Roles={"unauthenticated": unauthenticated, "authenticated": authenticated}
     )
-    return Course(pool_id, guest, member, bucket)
+    return Course(pool_id, unauthenticated, authenticated, bucket)
 
 
-def clean_up(aws: Target) -> list[str]:
-    """Delete what the course created, and only that (its tag, its IAM path); say what was deleted."""
-    deleted: list[str] = []
+@dataclass(frozen=True)
+class CourseResource:
+    """One thing the course created: what it is, its name, and how to delete it."""
+
+    kind: str
+    name: str
+    delete: Callable[[], None] = field(repr=False, compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+def course_resources(aws: Target) -> list[CourseResource]:
+    """Everything in this account and region that carries the course's tag (roles: also its IAM path).
+
+    Reads only; each entry's ``delete`` removes that resource (and what IAM and S3 require to go first).
+    """
+    found: list[CourseResource] = []
     cognito_identity = aws.session.client("cognito-identity")
     for page in cognito_identity.get_paginator("list_identity_pools").paginate(MaxResults=60):
         for pool in page["IdentityPools"]:
-            tags = cognito_identity.describe_identity_pool(IdentityPoolId=pool["IdentityPoolId"]).get(
-                "IdentityPoolTags", {}
-            )
+            pool_id = pool["IdentityPoolId"]
+            tags = cognito_identity.describe_identity_pool(IdentityPoolId=pool_id).get("IdentityPoolTags", {})
             if tags.get(TAG_KEY) == TAG_VALUE:
-                cognito_identity.delete_identity_pool(IdentityPoolId=pool["IdentityPoolId"])
-                deleted.append(f"identity pool {pool['IdentityPoolName']}")
+                found.append(
+                    CourseResource(
+                        "identity pool",
+                        pool["IdentityPoolName"],
+                        lambda pool_id=pool_id: cognito_identity.delete_identity_pool(IdentityPoolId=pool_id),
+                    )
+                )
     idp = aws.session.client("cognito-idp")
     for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
         for pool in page["UserPools"]:
             tags = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("UserPoolTags", {})
             if tags.get(TAG_KEY) == TAG_VALUE:
-                idp.delete_user_pool(UserPoolId=pool["Id"])
-                deleted.append(f"user pool {pool['Name']}")
+                found.append(
+                    CourseResource(
+                        "user pool",
+                        pool["Name"],
+                        lambda pool_id=pool["Id"]: idp.delete_user_pool(UserPoolId=pool_id),
+                    )
+                )
     iam = aws.session.client("iam")
-    for page in iam.get_paginator("list_roles").paginate(PathPrefix=IAM_PATH):
-        for role in page["Roles"]:
-            tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=role["RoleName"])["Tags"]}
-            if tags.get(TAG_KEY) != TAG_VALUE:
-                continue
-            for policy in iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]:
-                iam.delete_role_policy(RoleName=role["RoleName"], PolicyName=policy)
-            iam.delete_role(RoleName=role["RoleName"])
-            deleted.append(f"role {role['RoleName']}")
+
+    def delete_role(name: str) -> None:
+        for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+            iam.delete_role_policy(RoleName=name, PolicyName=policy)  # IAM requires this first
+        iam.delete_role(RoleName=name)
+
+    pages = iam.get_paginator("list_roles").paginate(PathPrefix=IAM_PATH)
+    for role in sorted((role for page in pages for role in page["Roles"]), key=lambda r: r["RoleName"]):
+        if _role_is_the_courses(iam, role["RoleName"]):
+            found.append(
+                CourseResource("IAM role", role["RoleName"], lambda name=role["RoleName"]: delete_role(name))
+            )
     dynamodb = aws.session.client("dynamodb")
     try:
-        table = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]
-        tags = {
-            t["Key"]: t["Value"]
-            for t in dynamodb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"]
-        }
+        table_arn = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
-        tags = {}
-    if tags.get(TAG_KEY) == TAG_VALUE:
-        dynamodb.delete_table(TableName=PROFILES_TABLE)
-        deleted.append(f"table {PROFILES_TABLE}")
+        table_arn = None
+    if table_arn and _table_is_the_courses(dynamodb, table_arn):
+        found.append(
+            CourseResource(
+                "DynamoDB table", PROFILES_TABLE, lambda: dynamodb.delete_table(TableName=PROFILES_TABLE)
+            )
+        )
     s3 = aws.session.client("s3")
     bucket = blog_bucket(aws)
-    try:
-        tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
-    except s3.exceptions.ClientError:
-        tags = {}
-    if tags.get(TAG_KEY) == TAG_VALUE:
+
+    def delete_bucket() -> None:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
             for item in page.get("Contents", []):
-                s3.delete_object(Bucket=bucket, Key=item["Key"])
+                s3.delete_object(Bucket=bucket, Key=item["Key"])  # S3 deletes only empty buckets
         s3.delete_bucket(Bucket=bucket)
-        deleted.append(f"bucket {bucket}")
+
+    if _bucket_is_the_courses(s3, bucket):
+        found.append(CourseResource("S3 bucket", bucket, delete_bucket))
+    return found
+
+
+def clean_up(aws: Target) -> list[str]:
+    """Delete what the course created, and only that (:func:`course_resources`); say what was deleted."""
+    deleted = []
+    for resource in course_resources(aws):
+        resource.delete()
+        deleted.append(str(resource))
     return deleted

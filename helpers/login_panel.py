@@ -59,8 +59,9 @@ def status(credentials: CognitoIdentityCredentials, actions: list[BlogAction]) -
 class LoginPanel:
     """ipywidgets buttons around a :class:`CognitoIdentityCredentials`.
 
-    ``sign_in`` returns the Logins map to use (for example from a stand-in provider), or ``None`` when
-    signing in is not possible here (the button is then disabled, with ``sign_in_unavailable`` shown).
+    ``sign_in`` returns the Logins map to use (for example from a stand-in identity provider), or
+    ``None`` when signing in is not possible here (the button is then disabled, with
+    ``sign_in_unavailable`` shown).
     """
 
     def __init__(
@@ -83,7 +84,7 @@ class LoginPanel:
 
     def continue_as_guest(self) -> dict[str, object]:
         if self.credentials.login_providers:
-            self.credentials.sign_out()  # a signed-in visitor who continues as a guest is a new guest
+            self.credentials.sign_out()  # an authenticated visitor who continues as a guest is a new guest
         self.credentials.refresh()
         return self._update("guest")
 

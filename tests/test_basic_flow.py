@@ -194,3 +194,94 @@ def test_the_clock_endpoint(endpoint):
             urllib.request.urlopen(request, timeout=5)
         assert refused.value.code == 400
     assert clock.read(endpoint.url)["offset_seconds"] == after["offset_seconds"]
+
+
+# --- Cross-account roles --------------------------------------------------------------------------
+# "AWS STS also requires that cross-account basic authentication requests have two specific
+# conditions: cognito-identity.amazonaws.com:aud and cognito-identity.amazonaws.com:amr" (Security best
+# practices for Amazon Cognito identity pools). The local AWS holds one account, so these tests give the
+# STS layer a role directory that also knows a role in a second account.
+
+OTHER_ACCOUNT = "210987654321"
+POOL_ID = "us-east-1:11111111-2222-3333-4444-555555555555"
+POOL_ARN = f"arn:aws:cognito-identity:us-east-1:123456789012:identitypool/{POOL_ID}"
+
+
+class _Roles:
+    def __init__(self, *roles):
+        self.roles = {role.arn: role for role in roles}
+
+    def get(self, arn):
+        return self.roles.get(arn)
+
+
+def _layer_with_roles(*roles):
+    from helpers.local_aws.cognito_identity.open_id_token import OpenIdTokenSigner
+    from helpers.local_aws.issued_credentials import CredentialsRegistry, RoleSessions
+    from helpers.local_aws.sts.web_identity import WebIdentityLayer
+
+    sessions = RoleSessions(_Roles(*roles), CredentialsRegistry(), Clock())
+    return WebIdentityLayer(OpenIdTokenSigner(), sessions), sessions
+
+
+def _role(account: str, name: str, trust: dict):
+    from helpers.local_aws.iam.roles import Role
+
+    return Role(f"arn:aws:iam::{account}:role/{name}", f"AROA{name.upper()}", trust, 3600)
+
+
+def _assume(layer, sessions, role_arn: str, amr=("unauthenticated",)):
+    token = layer.signer.issue(
+        POOL_ID,
+        "us-east-1:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        list(amr),
+        sessions.clock.now(),
+        600,
+        POOL_ARN,
+    )
+    return layer.assume({"RoleArn": role_arn, "RoleSessionName": "reader", "WebIdentityToken": token})
+
+
+def test_a_cross_account_role_needs_both_aud_and_amr_conditions():
+    from helpers.local_aws.sts.web_identity import STSError
+
+    both = _role(OTHER_ACCOUNT, "both", trust_policy(POOL_ID, "unauthenticated"))
+    aud_only_trust = trust_policy(POOL_ID, "unauthenticated")
+    del aud_only_trust["Statement"][0]["Condition"]["ForAnyValue:StringLike"]
+    aud_only = _role(OTHER_ACCOUNT, "aud-only", aud_only_trust)
+    same_account_aud_only = _role("123456789012", "aud-only-here", aud_only_trust)
+    layer, sessions = _layer_with_roles(both, aud_only, same_account_aud_only)
+
+    assert "<Arn>arn:aws:sts::210987654321:assumed-role/both/reader</Arn>" in _assume(
+        layer, sessions, both.arn
+    )
+    with pytest.raises(STSError) as refused:
+        _assume(layer, sessions, aud_only.arn)
+    assert (refused.value.code, refused.value.message, refused.value.status) == (
+        "AccessDenied",
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+        403,
+    )
+    # In the pool's own account the same trust policy is accepted (the aud condition is the one IAM asks).
+    assert "assumed-role/aud-only-here/reader" in _assume(layer, sessions, same_account_aud_only.arn)
+
+
+def test_which_conditions_a_cross_account_trust_policy_lacks():
+    from helpers.local_aws.sts.web_identity import missing_cross_account_conditions
+
+    full = trust_policy(POOL_ID, "authenticated")
+    assert missing_cross_account_conditions(full) == []
+    amr_only = json.loads(json.dumps(full))
+    del amr_only["Statement"][0]["Condition"]["StringEquals"]
+    assert missing_cross_account_conditions(amr_only) == ["cognito-identity.amazonaws.com:aud"]
+    # Condition keys are case-insensitive in IAM; another operator on the key counts too.
+    shouted = json.loads(
+        json.dumps(full).replace("cognito-identity.amazonaws.com:amr", "Cognito-Identity.amazonaws.com:AMR")
+    )
+    assert missing_cross_account_conditions(shouted) == []
+    # A second statement for the Cognito principal without conditions spoils it.
+    loose = json.loads(json.dumps(full))
+    loose["Statement"].append({**full["Statement"][0], "Condition": {}})
+    assert missing_cross_account_conditions(loose) == list(
+        ("cognito-identity.amazonaws.com:aud", "cognito-identity.amazonaws.com:amr")
+    )

@@ -96,3 +96,78 @@ def test_repository_configuration_runs_strict_nbval():
     addopts = (REPO / "pyproject.toml").read_text()
     assert "--nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg" in addopts
     assert "--nbval-lax" not in addopts
+
+
+# --- Reading well: what a stored notebook shows a reader --------------------------------------------
+
+#: A filesystem path of the machine that executed the notebook (a virtualenv, a home, a temp folder).
+MACHINE_PATH = re.compile(r"(/(home|Users|root|work|tmp|usr|opt|var)/[\w.-]+/|site-packages|[A-Z]:\\\\)")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+MAX_TRACEBACK_LINES = 3  # %xmode Minimal: the error's name and message, nothing else
+
+
+def stored_outputs(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [output for cell in notebook.cells for output in cell.get("outputs", [])]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_outputs_show_no_machine_paths_and_short_tracebacks(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    for output in stored_outputs(notebook):
+        text = json.dumps(output)
+        assert not MACHINE_PATH.search(text), (
+            f"a path of the executing machine: {MACHINE_PATH.search(text)[0]}"
+        )
+        if output.output_type == "error":
+            lines = ANSI.sub("", "\n".join(output.traceback)).strip().splitlines()
+            assert len(lines) <= MAX_TRACEBACK_LINES, f"{len(lines)}-line traceback: {lines[:3]}"
+            assert lines[-1].startswith(f"{output.ename}: "), lines
+            assert not any(ANSI.search(frame) and "File " in frame for frame in output.traceback)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_sets_minimal_tracebacks_before_its_first_error(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in code_cells(notebook)]
+    first_error = next(
+        (i for i, cell in enumerate(code) if any(o.output_type == "error" for o in cell.outputs)), None
+    )
+    if first_error is not None:
+        assert any("%xmode Minimal" in cell.source for cell in code[: first_error + 1])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_ends_with_resources_and_references_with_aws_links(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    last = notebook.cells[-1]
+    assert last.cell_type == "markdown" and last.source.startswith("## Resources and references")
+    links = re.findall(r"\]\((https://[^)\s]+)\)", last.source)
+    assert any(re.match(r"https://(docs\.aws\.amazon\.com|aws\.amazon\.com)/", link) for link in links), links
+
+
+def test_the_machine_path_check_catches_what_it_is_for():
+    assert MACHINE_PATH.search("/work/main/.venv/lib/python3.11/site-packages/botocore/client.py")
+    assert MACHINE_PATH.search("File /home/ana/project/helpers/course.py:12")
+    assert not MACHINE_PATH.search("arn:aws:s3:::cognito-course-blog/comments/us-east-1:x/hello.txt")
+
+
+def test_only_the_set_up_check_guards_the_helpers_import():
+    guards = [path.name for path in NOTEBOOKS if "except ModuleNotFoundError" in path.read_text()]
+    assert guards == ["00_setup-check.ipynb"]
+
+
+def test_notebook_05_run_twice_shows_the_same_identity_id_for_the_same_user():
+    """The lesson of notebook 05 is that a login keeps its identity ID; a re-run must not contradict it."""
+    from nbclient import NotebookClient
+
+    path = REPO / "notebooks" / "05_identity-id.ipynb"
+    shown = []
+    for _ in range(2):
+        notebook = nbformat.read(path, as_version=4)
+        NotebookClient(
+            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
+        text = "".join(o.get("text", "") for o in stored_outputs(notebook) if o.output_type == "stream")
+        shown.append(re.findall(r"identity ID: (\S+)", text))
+    assert len(shown[0]) == 1 and re.fullmatch(r"[a-z]{2}-[a-z]+-\d:[0-9a-f-]{36}", shown[0][0]), shown
+    assert shown[0] == shown[1]

@@ -1,6 +1,7 @@
 """Every notebook runs unchanged with the real-AWS target selected (a local AWS stands in for the account).
 
-Local-only cells (stand-in identity providers, the controllable clock) must skip themselves and say why;
+Local-only cells (stand-in identity providers, the controllable clock) and the cells that sign in
+(``%%skip_without_sign_in``, without a real Login with Amazon token) must skip themselves and say why;
 every other cell must run as it would against an account.
 """
 
@@ -35,6 +36,7 @@ def standing_in_for_an_account():
             patch.setenv(name, value)
         patch.setenv("COURSE_TARGET", "aws")
         patch.setenv("COURSE_AWS_ACCOUNT_ID", ACCOUNT_ID)
+        patch.delenv("COURSE_LWA_ACCESS_TOKEN", raising=False)  # no real Login with Amazon token here
         yield server
 
 
@@ -49,7 +51,11 @@ def test_notebook_runs_with_the_real_aws_target(standing_in_for_an_account, path
     assert "Target: local AWS" not in shown
     if "helpers.connect()" in "".join(cell.source for cell in notebook.cells):
         assert "Target: REAL AWS account ********9012" in shown
-    local_only = [cell for cell in notebook.cells if ".local_only(" in cell.source]
+    local_only = [
+        cell
+        for cell in notebook.cells
+        if ".local_only(" in cell.source or cell.source.startswith("%%skip_without_sign_in")
+    ]
     for cell in local_only:
         assert any("Skipped on real AWS:" in output.get("text", "") for output in cell.outputs), cell.source[
             :80

@@ -16,6 +16,16 @@ credentials minted (by moto's STS, in-process) [§3, §4, §5, §8]:
   ``aud``, as seen in real responses (EKS IRSA write-ups).
 
 Any other issuer gets STS's ``No OpenIDConnect provider found in your account for <iss>``.
+
+Cross-account roles: "AWS STS also requires that cross-account basic authentication requests have two
+specific conditions: ``cognito-identity.amazonaws.com:aud`` and ``cognito-identity.amazonaws.com:amr``"
+(Amazon Cognito Developer Guide, "Security best practices for Amazon Cognito identity pools",
+https://docs.aws.amazon.com/cognito/latest/developerguide/identity-pools-security-best-practices.html;
+the AssumeRoleWithWebIdentity API reference, RoleArn, requires the ``aud`` key for such roles). A Cognito
+token for a role in another account than its pool's is therefore refused unless every trust statement
+for the Cognito principal names both keys. UNCONFIRMED: which statements AWS inspects and its wording
+(here STS's usual AccessDenied). The local AWS holds one account, so only a role directory that knows
+another account's roles (the tests') reaches this rule.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ..cognito_identity.open_id_token import ISSUER, InvalidOpenIdToken, OpenIdTokenSigner
+from ..cognito_identity.open_id_token import ISSUER, POOL_ARN_CLAIM, InvalidOpenIdToken, OpenIdTokenSigner
 from ..constants import ACCOUNT_ID
 from ..iam.oidc_providers import OidcProviders, provider_arn
 from ..id_tokens import IAM_EXPIRY_GRACE_SECONDS, IdTokenRejected, audiences
@@ -52,6 +62,35 @@ class WebIdentity:
     subject: str
     audience: str
     provider: str
+    account: str = ACCOUNT_ID  # the account of the identity pool (Cognito) or of the OIDC provider
+
+
+CROSS_ACCOUNT_KEYS = (f"{PROVIDER}:aud", f"{PROVIDER}:amr")
+
+
+def _account_of(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 and parts[4] else ACCOUNT_ID
+
+
+def missing_cross_account_conditions(trust_policy: dict[str, Any]) -> list[str]:
+    """The keys among ``aud`` and ``amr`` that some Allow statement trusting the Cognito principal does
+    not name in its conditions (under any operator); empty when every such statement names both."""
+    statements = trust_policy.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    missing: list[str] = []
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal") or {}
+        federated = principal.get("Federated", []) if isinstance(principal, dict) else []
+        federated = [federated] if isinstance(federated, str) else federated
+        if PROVIDER not in federated:
+            continue
+        named = {key.lower() for block in (statement.get("Condition") or {}).values() for key in block}
+        missing += [key for key in CROSS_ACCOUNT_KEYS if key not in named and key not in missing]
+    return missing
 
 
 def _not_a_jwt() -> STSError:
@@ -96,6 +135,12 @@ class WebIdentityLayer:
         request = identity.request
         role = self.role_sessions.roles.get(role_arn)
         if role is None or not evaluate_trust_policy(request, role.trust_policy).allowed:
+            raise STSError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
+        if (
+            identity.provider == PROVIDER
+            and _account_of(role.arn) != identity.account
+            and missing_cross_account_conditions(role.trust_policy)
+        ):
             raise STSError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
         if duration > role.max_session_duration:
             raise STSError(
@@ -149,6 +194,8 @@ class WebIdentityLayer:
         return self._open_id_connect(token, issuer, role_arn)
 
     def _cognito(self, token: str, role_arn: str) -> WebIdentity:
+        import jwt
+
         from helpers.iam_policy import cognito_web_identity_request
 
         try:
@@ -160,7 +207,10 @@ class WebIdentityLayer:
         request = cognito_web_identity_request(
             claims.identity_pool_id, claims.identity_id, claims.amr, role_arn
         )
-        return WebIdentity(request, claims.identity_id, claims.identity_pool_id, PROVIDER)
+        # The pool's account, from the pool ARN the token carries (already verified above).
+        pool_arn = jwt.decode(token, options={"verify_signature": False}).get(POOL_ARN_CLAIM, "")
+        account = _account_of(pool_arn) if isinstance(pool_arn, str) else ACCOUNT_ID
+        return WebIdentity(request, claims.identity_id, claims.identity_pool_id, PROVIDER, account)
 
     def _open_id_connect(self, token: str, issuer: Any, role_arn: str) -> WebIdentity:
         """A token of the IAM OIDC provider whose URL is the token's ``iss``, in the role's account."""
@@ -191,7 +241,7 @@ class WebIdentityLayer:
         request = Request(
             "sts:AssumeRoleWithWebIdentity", role_arn, Principal.federated(provider.arn), context
         )
-        return WebIdentity(request, str(claims["sub"]), aud[0] if aud else "", provider.arn)
+        return WebIdentity(request, str(claims["sub"]), aud[0] if aud else "", provider.arn, account)
 
 
 def _rejected(error: IdTokenRejected) -> STSError:
