@@ -33,6 +33,7 @@ from werkzeug.test import Client
 from helpers import course
 from helpers.local_aws import ACCOUNT_ID
 from helpers.local_aws.app import make_app
+from helpers.local_aws.issued_credentials import CredentialsRegistry
 
 REGION = "us-east-1"
 ADMIN = Credentials("testing", "testing")
@@ -109,9 +110,16 @@ class LocalAWSInProcess:
         return self.cognito_identity("GetCredentialsForIdentity", IdentityId=identity_id)["Credentials"]
 
     def issued_keys_held(self) -> int | None:
-        """How many issued keys the local AWS holds (``None`` if its state is not where it used to be)."""
-        registry = getattr(getattr(self.app, "state", None), "credentials", None)
-        return len(registry) if registry is not None and hasattr(registry, "__len__") else None
+        """How many issued keys the local AWS holds (``None`` if its registry cannot be found)."""
+        registry = find_registry(self.app)
+        return None if registry is None else len(registry)
+
+
+def find_registry(app: Any) -> CredentialsRegistry | None:
+    """The application's registry of issued credentials, wherever its state keeps it."""
+    state = getattr(app, "state", None)
+    fields = vars(state).values() if hasattr(state, "__dict__") else ()
+    return next((value for value in fields if isinstance(value, CredentialsRegistry)), None)
 
 
 def sign_ins(aws: LocalAWSInProcess, pool_id: str, count: int, batch: int) -> None:

@@ -67,6 +67,15 @@ def test_unexpired_keys_are_never_forgotten() -> None:
     assert [registry.get(c.access_key_id) for c in held] == [None] * 3 + held[3:]
 
 
+def test_clear_forgets_every_key() -> None:
+    registry = CredentialsRegistry(keep=1, recently_expired=5)
+    registry.add(_issued(0, expiration=10.0), now=5.0)
+    registry.add(_issued(1, expiration=20.0), now=15.0)  # key 0 moves to the recently expired
+    registry.clear()
+    assert len(registry) == 0
+    assert [registry.get(_issued(n, 0).access_key_id) for n in (0, 1)] == [None, None]
+
+
 @pytest.fixture(scope="module")
 def guest_pool(endpoint) -> str:
     s3 = endpoint.client("s3")
@@ -97,7 +106,8 @@ def _guest_credentials(public, pool_id: str) -> dict:
 def test_a_forgotten_expired_key_still_answers_expired_token(endpoint, guest_pool) -> None:
     """Moves this module's local AWS's clock: keep it last in the module."""
     public = endpoint.unsigned()
-    registry = endpoint.server.app.state.credentials
+    state = vars(endpoint.server.app.state).values()
+    registry = next(value for value in state if isinstance(value, CredentialsRegistry))
     credentials = _guest_credentials(public, guest_pool)
     s3 = endpoint.with_credentials("s3", credentials)
     assert s3.get_object(Bucket="forgetful", Key="comments/1.txt")["Body"].read() == b"hello"

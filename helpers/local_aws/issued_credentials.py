@@ -84,6 +84,13 @@ class CredentialsRegistry:
         found = self._by_key.get(access_key_id)
         return found if found is not None else self._recently_expired.get(access_key_id)
 
+    def clear(self) -> None:
+        """Forget every key, expired or not (a reset of the local AWS)."""
+        with self._lock:
+            self._by_key.clear()
+            self._expiring.clear()
+            self._recently_expired.clear()
+
     def __len__(self) -> int:
         """How many keys are held (recently expired ones not counted)."""
         return len(self._by_key)
