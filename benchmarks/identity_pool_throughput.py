@@ -228,7 +228,7 @@ def main() -> int:
                     prepared[name, threads] = operations(servers[name], pool_id, threads)
             except Exception as error:  # noqa: BLE001 - report it and measure the others
                 failures.append(f"{name}: set-up failed: {error!r}")
-        rates: dict[tuple[str, int, str], list[float]] = {}
+        rates: dict[tuple[str, int, str], dict[int, float]] = {}
         for round_number in range(1, args.rounds + 1):
             for path in PATHS:
                 for threads in args.threads:
@@ -241,7 +241,7 @@ def main() -> int:
                             where = f"{name}, {path}, {threads} threads, round {round_number}"
                             failures.append(f"{where}: {error!r}")
                             continue
-                        rates.setdefault((name, threads, path), []).append(measured)
+                        rates.setdefault((name, threads, path), {})[round_number] = measured
             print(f"round {round_number} of {args.rounds} done", file=sys.stderr, flush=True)
     finally:
         for server in servers.values():
@@ -252,16 +252,19 @@ def main() -> int:
     return 1 if failures else 0
 
 
-def report(rates: dict[tuple[str, int, str], list[float]], args: argparse.Namespace) -> None:
+def report(rates: dict[tuple[str, int, str], dict[int, float]], args: argparse.Namespace) -> None:
     print(
         f"median of {args.rounds} rounds of {args.seconds:g} s; ratios against stock moto "
         "(target: local AWS >= 1.20x on every path)"
     )
-    print(f"{'':28} {'floor':>8} {'stock':>8} {'local':>8} {'local/stock':>12} {'floor/stock':>12}")
+    print(
+        f"{'':28} {'floor':>8} {'stock':>8} {'local':>8} {'local/stock':>12} {'floor/stock':>12}"
+        f"  {'local/stock by round':>20}"
+    )
     for path in PATHS:
         for threads in args.threads:
             median = {
-                name: statistics.median(rates[name, threads, path])
+                name: statistics.median(rates[name, threads, path].values())
                 for name in SERVERS
                 if rates.get((name, threads, path))
             }
@@ -271,8 +274,12 @@ def report(rates: dict[tuple[str, int, str], list[float]], args: argparse.Namesp
                 f"{median[name] / stock:11.2f}x" if name in median and stock else f"{'-':>12}"
                 for name in ("local AWS", "floor")
             ]
+            # Rounds are interleaved, so the ratio within one round is the fairest single comparison.
+            local_rates = rates.get(("local AWS", threads, path), {})
+            stock_rates = rates.get(("stock moto", threads, path), {})
+            by_round = [f"{local_rates[n] / stock_rates[n]:.2f}" for n in local_rates if n in stock_rates]
             label = f"{path}, {threads} thread{'s' if threads > 1 else ''}"
-            print(f"{label:28} {' '.join(shown)} {' '.join(ratios)}")
+            print(f"{label:28} {' '.join(shown)} {' '.join(ratios)}  {' '.join(by_round):>20}")
 
 
 if __name__ == "__main__":
