@@ -55,6 +55,9 @@ def normalize_context(context: Mapping[str, object] | None) -> dict[str, tuple[s
     for key, value in (context or {}).items():
         if value is None:
             continue
+        if type(value) is str:  # the common case, as _to_text would give it
+            normalized[key.lower()] = (value,)
+            continue
         items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
         normalized[key.lower()] = tuple(_to_text(item) for item in items)
     return normalized
