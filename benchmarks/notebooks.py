@@ -10,12 +10,14 @@ any run failed, so ``make benchmark`` goes on to the next benchmark and fails at
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+_ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # nbval colours its failure lines
 TIMEOUT = 900  # seconds for one pytest run: a hung kernel must not stop the benchmark
 
 
@@ -42,7 +44,7 @@ def validate(*paths: Path) -> tuple[float, int, str]:
 def _show(name: str, seconds: float, code: int, failed: str) -> None:
     print(f"{name}: {seconds:.1f} s ({'passed' if code == 0 else 'FAILED'})")
     for line in failed.splitlines():
-        print(f"      {line[:200]}")
+        print(f"      {_ANSI_COLOUR.sub('', line)[:200]}")
 
 
 def main() -> int:
