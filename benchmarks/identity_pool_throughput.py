@@ -16,7 +16,9 @@ Paths, each driven by boto3 clients (one per client thread, all created beforeha
 * DynamoDB read: GetItem of the guest's own item, signed likewise (on the local AWS the role allows it
   only with ``dynamodb:LeadingKeys`` equal to the caller's identity id: a policy variable and a condition).
 Measurements are interleaved (every server, path and thread count once per round) and repeated; the
-median of the rounds is reported, with the ratio of the local AWS (and of the floor) to stock moto.
+median of the rounds is reported, with the ratio of the local AWS (and of the floor) to stock moto,
+then each server's CPU milliseconds per operation (from ``/proc``): a figure that other load on the
+machine disturbs far less than requests per second.
 Target (issue 10): the local AWS at least 1.2x stock moto on every path; reported, not asserted. The
 exit status is non-zero only when a measurement could not be made (an error answer, a server not
 starting). Keep the whole run under about two minutes on two cores (defaults: 3 x 3 x 2 x 3 runs of 1 s).
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -105,6 +108,15 @@ class Server:
         keys = {} if unsigned else (credentials or ADMIN)
         return self.session.client(service, region_name=REGION, endpoint_url=self.url, config=config, **keys)
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the server process has used, every thread included (Linux ``/proc``; else ``None``)."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait()
@@ -179,8 +191,11 @@ def operations(server: Server, pool_id: str, threads: int) -> dict[str, list[Cal
     return found
 
 
-def rate(operations: list[Callable[[], Any]], seconds: float) -> float:
-    """Operations per second with one thread per operation, all started together."""
+def rate(
+    operations: list[Callable[[], Any]], seconds: float, cpu: Callable[[], float | None]
+) -> tuple[float, float | None]:
+    """Operations per second with one thread per operation, all started together, and the server's CPU
+    milliseconds per operation (``cpu`` reads the server process's CPU seconds; ``None`` if unknown)."""
     for operation in operations:
         operation()  # warm-up, and a failure here is reported before anything is timed
     counts = [0] * len(operations)
@@ -200,14 +215,19 @@ def rate(operations: list[Callable[[], Any]], seconds: float) -> float:
     workers = [threading.Thread(target=run, args=(i,)) for i in range(len(operations))]
     for worker in workers:
         worker.start()
+    cpu_before = cpu()
     started = time.perf_counter()
     deadline[0] = started + seconds
     barrier.wait()
     for worker in workers:
         worker.join()
+    elapsed, cpu_after = time.perf_counter() - started, cpu()
     if errors:
         raise errors[0]
-    return sum(counts) / (time.perf_counter() - started)
+    done = sum(counts)
+    known = cpu_before is not None and cpu_after is not None and done
+    cpu_ms = (cpu_after - cpu_before) / done * 1e3 if known else None
+    return done / elapsed, cpu_ms
 
 
 def main() -> int:
@@ -229,6 +249,7 @@ def main() -> int:
             except Exception as error:  # noqa: BLE001 - report it and measure the others
                 failures.append(f"{name}: set-up failed: {error!r}")
         rates: dict[tuple[str, int, str], dict[int, float]] = {}
+        cpu_costs: dict[tuple[str, int, str], dict[int, float]] = {}
         for round_number in range(1, args.rounds + 1):
             for path in PATHS:
                 for threads in args.threads:
@@ -236,17 +257,23 @@ def main() -> int:
                         if (name, threads) not in prepared:
                             continue
                         try:
-                            measured = rate(prepared[name, threads][path], args.seconds)
+                            measured, cpu_ms = rate(
+                                prepared[name, threads][path], args.seconds, servers[name].cpu_seconds
+                            )
                         except Exception as error:  # noqa: BLE001 - report it, carry on
                             where = f"{name}, {path}, {threads} threads, round {round_number}"
                             failures.append(f"{where}: {error!r}")
                             continue
                         rates.setdefault((name, threads, path), {})[round_number] = measured
+                        if cpu_ms is not None:
+                            cpu_costs.setdefault((name, threads, path), {})[round_number] = cpu_ms
             print(f"round {round_number} of {args.rounds} done", file=sys.stderr, flush=True)
     finally:
         for server in servers.values():
             server.stop()
     report(rates, args)
+    if cpu_costs:
+        report_cpu(cpu_costs, args)
     for failure in failures:
         print(f"FAILED {failure}")
     return 1 if failures else 0
@@ -280,6 +307,25 @@ def report(rates: dict[tuple[str, int, str], dict[int, float]], args: argparse.N
             by_round = [f"{local_rates[n] / stock_rates[n]:.2f}" for n in local_rates if n in stock_rates]
             label = f"{path}, {threads} thread{'s' if threads > 1 else ''}"
             print(f"{label:28} {' '.join(shown)} {' '.join(ratios)}  {' '.join(by_round):>20}")
+
+
+def report_cpu(cpu_costs: dict[tuple[str, int, str], dict[int, float]], args: argparse.Namespace) -> None:
+    """Server CPU per operation: what each server spends, whatever else the machine is doing."""
+    print()
+    print("server CPU ms per operation (median); stock/local > 1 means the local AWS spends less")
+    print(f"{'':28} {'floor':>8} {'stock':>8} {'local':>8} {'stock/local':>12}")
+    for path in PATHS:
+        for threads in args.threads:
+            median = {
+                name: statistics.median(cpu_costs[name, threads, path].values())
+                for name in SERVERS
+                if cpu_costs.get((name, threads, path))
+            }
+            shown = [f"{median[name]:8.2f}" if name in median else f"{'-':>8}" for name in SERVERS]
+            both = "local AWS" in median and "stock moto" in median and median["local AWS"] > 0
+            ratio = f"{median['stock moto'] / median['local AWS']:11.2f}x" if both else f"{'-':>12}"
+            label = f"{path.removesuffix('/s')}, {threads} thread{'s' if threads > 1 else ''}"
+            print(f"{label:28} {' '.join(shown)} {ratio}")
 
 
 if __name__ == "__main__":
