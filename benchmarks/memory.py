@@ -112,7 +112,7 @@ class LocalAWSInProcess:
     def issued_keys_held(self) -> int | None:
         """How many issued keys the local AWS holds (``None`` if its registry cannot be found)."""
         registry = find_registry(self.app)
-        return None if registry is None else len(registry)
+        return len(registry) if hasattr(registry, "__len__") else None
 
 
 def find_registry(app: Any) -> CredentialsRegistry | None:
