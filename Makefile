@@ -36,10 +36,15 @@ lint: $(SETUP)
 notebooks: $(SETUP)
 	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
 
+# Every benchmark runs, even when one fails; the target fails at the end if any did.
+BENCHMARKS := startup notebooks identity_pool_throughput policy_evaluation memory
+
 benchmark: $(SETUP)
-	$(PY) benchmarks/startup.py
-	$(PY) benchmarks/notebooks.py
-	$(PY) benchmarks/identity_pool_throughput.py
+	@failed=""; for name in $(BENCHMARKS); do \
+		echo "== benchmarks/$$name.py"; \
+		$(PY) benchmarks/$$name.py || failed="$$failed $$name"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "benchmarks that failed:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

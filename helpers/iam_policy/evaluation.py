@@ -34,6 +34,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .conditions import evaluate_conditions
@@ -287,17 +288,22 @@ class StatementResult:
 
 
 def _match_actions(statement: Statement, action: str) -> tuple[bool, str]:
-    if "Action" in statement.element:
-        patterns = _as_list(statement.element["Action"])
-        hit = next((p for p in patterns if action_matches(p, action)), None)
+    negated = "Action" not in statement.element
+    value = statement.element["NotAction" if negated else "Action"]
+    # Keyed by the patterns' text, not the (possibly mutable) list: the same answer for the same text.
+    return _action_outcome(tuple(value) if isinstance(value, list) else (value,), action, negated)
+
+
+@lru_cache(maxsize=4096)
+def _action_outcome(patterns: tuple[str, ...], action: str, negated: bool) -> tuple[bool, str]:
+    hit = next((p for p in patterns if action_matches(p, action)), None)
+    if not negated:
         if hit is not None:
             return True, f"Action {hit!r} matches {action!r}"
-        return False, f"Action {patterns!r} does not match {action!r}"
-    patterns = _as_list(statement.element["NotAction"])
-    hit = next((p for p in patterns if action_matches(p, action)), None)
+        return False, f"Action {list(patterns)!r} does not match {action!r}"
     if hit is not None:
         return False, f"NotAction {hit!r} excludes {action!r}"
-    return True, f"NotAction {patterns!r} does not exclude {action!r}"
+    return True, f"NotAction {list(patterns)!r} does not exclude {action!r}"
 
 
 def _match_resources(
@@ -432,8 +438,22 @@ def _named(
     ):
         policies = [policies]
     if isinstance(policies, Mapping):
-        return [Policy.parse(doc, str(name)) for name, doc in policies.items()]
-    return [Policy.parse(doc, f"{kind}[{i}]") for i, doc in enumerate(policies)]
+        return [_parse(doc, str(name)) for name, doc in policies.items()]
+    return [_parse(doc, f"{kind}[{i}]") for i, doc in enumerate(policies)]
+
+
+def _parse(document: PolicyLike, name: str) -> Policy:
+    """``Policy.parse``, parsing each JSON text once: the local AWS evaluates the same role and session
+    policy texts on every request. Only texts are kept (immutable); a dict may change between calls."""
+    if isinstance(document, (str, bytes)):
+        return _parse_text(document, name)
+    return Policy.parse(document, name)
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(document: str | bytes, name: str) -> Policy:
+    # The parsed statements stay inside the evaluator (a Decision holds references, never them).
+    return Policy.parse(document, name)
 
 
 def _decide_one(request: Request, resource: str, groups: list[tuple[str, list[Policy]]]) -> Decision:
@@ -526,4 +546,4 @@ def evaluate_trust_policy(request: Request, trust_policy: PolicyLike, name: str 
     """
     if not isinstance(request, Request):
         raise TypeError(f"evaluate_trust_policy() takes a Request first, not {type(request).__name__}")
-    return _decide(request, [("trust", [Policy.parse(trust_policy, name)])])
+    return _decide(request, [("trust", [_parse(trust_policy, name)])])

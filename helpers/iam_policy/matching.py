@@ -55,6 +55,9 @@ def normalize_context(context: Mapping[str, object] | None) -> dict[str, tuple[s
     for key, value in (context or {}).items():
         if value is None:
             continue
+        if type(value) is str:  # the common case, as _to_text would give it
+            normalized[key.lower()] = (value,)
+            continue
         items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
         normalized[key.lower()] = tuple(_to_text(item) for item in items)
     return normalized
@@ -110,13 +113,63 @@ def resolve(text: str, context: Context, *, variables: bool, wildcards: bool = T
     * A ``${`` that is not a well-formed variable is kept as literal text (choice: IAM would reject the
       document when it is stored, so this only matters for hand-made documents).
     """
+    pieces, constant = _parse(text, variables, wildcards)
+    if constant is not None:  # no policy variable: the same answer for every request
+        return constant
     tokens: list[str] = []
     unresolved: list[str] = []
     literal: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, _Variable):
+            values = context.get(piece.key)
+            if values is not None and len(values) == 1:
+                literal.append(values[0])
+            elif piece.default is not None:
+                literal.append(piece.default)
+            else:
+                unresolved.append(piece.name)
+        elif isinstance(piece, _Wildcard):
+            if literal:
+                tokens.append("".join(literal))
+                literal.clear()
+            tokens.append(piece.token)
+        else:
+            literal.append(piece)
+    if literal:
+        tokens.append("".join(literal))
+    return Resolved(text, tuple(tokens), tuple(unresolved))
+
+
+@dataclass(frozen=True)
+class _Variable:
+    """A ``${name}`` or ``${name, 'default'}`` in a policy string; ``key`` is the name lower-cased."""
+
+    name: str
+    key: str
+    default: str | None
+
+
+@dataclass(frozen=True)
+class _Wildcard:
+    token: str  # STAR or QMARK
+
+
+_Piece = str | _Variable | _Wildcard
+
+
+# Parsing a policy string is the same work for every request: it is done once per (text, flags) and
+# kept (bounded, least recently used out first); only the substitution of variables is per request.
+# Everything kept is immutable, so a caller cannot change what another request sees.
+@lru_cache(maxsize=8192)
+def _parse(text: str, variables: bool, wildcards: bool) -> tuple[tuple[_Piece, ...], Resolved | None]:
+    """``text`` as literal text, wildcards and variables, and its :class:`Resolved` if it has no variable."""
+    pieces: list[_Piece] = []
+    literal: list[str] = []
+    has_variable = False
 
     def flush() -> None:
         if literal:
-            tokens.append("".join(literal))
+            pieces.append("".join(literal))
             literal.clear()
 
     i = 0
@@ -128,24 +181,23 @@ def resolve(text: str, context: Context, *, variables: bool, wildcards: bool = T
                 if name in _SPECIAL_VARIABLES:
                     literal.append(_SPECIAL_VARIABLES[name])
                 else:
-                    values = context.get(name.lower())
-                    if values is not None and len(values) == 1:
-                        literal.append(values[0])
-                    elif default is not None:
-                        literal.append(default)
-                    else:
-                        unresolved.append(name)
+                    flush()
+                    pieces.append(_Variable(name, name.lower(), default))
+                    has_variable = True
                 i = end
                 continue
         char = text[i]
         if wildcards and char in "*?":
             flush()
-            tokens.append(STAR if char == "*" else QMARK)
+            pieces.append(_Wildcard(STAR if char == "*" else QMARK))
         else:
             literal.append(char)
         i += 1
     flush()
-    return Resolved(text, tuple(tokens), tuple(unresolved))
+    if has_variable:
+        return tuple(pieces), None
+    tokens = tuple(piece.token if isinstance(piece, _Wildcard) else piece for piece in pieces)
+    return (), Resolved(text, tokens)
 
 
 def _parse_variable(text: str, start: int) -> tuple[str, str | None, int] | None:
@@ -199,7 +251,12 @@ def action_matches(pattern: str, action: str) -> bool:
     AWS: "the prefix and the action name are case insensitive" (IAM JSON policy elements: Action).
     Actions never contain policy variables.
     """
-    return glob_match(resolve(pattern, {}, variables=False).tokens, action, ignore_case=True)
+    return _action_pattern(pattern).fullmatch(action) is not None
+
+
+@lru_cache(maxsize=8192)
+def _action_pattern(pattern: str) -> re.Pattern[str]:
+    return _compile(resolve(pattern, {}, variables=False).tokens, True)
 
 
 def resource_matches(resolved: Resolved, resource: str) -> bool:

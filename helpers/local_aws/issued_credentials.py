@@ -8,9 +8,11 @@ keys are authorised by :mod:`helpers.iam_policy` (see ``authorization.enforcemen
 from __future__ import annotations
 
 import base64
+import heapq
 import secrets
-import string
+import sys
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -45,22 +47,79 @@ class IssuedCredentials:
 
 
 class CredentialsRegistry:
-    """Every key the local AWS issued, by access key id."""
+    """Every key the local AWS issued, by access key id, until some time after it expired.
 
-    def __init__(self) -> None:
+    AWS's temporary credentials carry their own expiry (the session token), so AWS keeps nothing per
+    issued key; the local AWS looks keys up here, and would grow by one record per sign-in for as long
+    as it runs. So expired credentials are forgotten, lazily: when a new key is added and more than
+    ``keep`` keys are held, every key expired by then (by the local clock) is moved to a bounded list of
+    recently expired keys (the ``recently_expired`` latest), which still answer as before:
+    ``ExpiredToken`` (or, if the clock is put back, as valid again). A key that has left that list too is
+    unknown. AWS answers ``ExpiredToken`` for an expired session token however old; the local AWS does so
+    for the last ``recently_expired`` forgotten keys only (a documented difference: memory stays flat).
+    Below ``keep`` keys nothing is forgotten, so a notebook's few keys behave exactly as they always did.
+    """
+
+    KEEP = 1000
+    RECENTLY_EXPIRED = 1000
+
+    def __init__(self, keep: int = KEEP, recently_expired: int = RECENTLY_EXPIRED) -> None:
         self._by_key: dict[str, IssuedCredentials] = {}
+        self._expiring: list[tuple[float, str]] = []  # heap of (expiration, access key id)
+        self._recently_expired: OrderedDict[str, IssuedCredentials] = OrderedDict()
+        self._keep = keep
+        self._recently_expired_size = recently_expired
         self._lock = threading.Lock()
 
-    def add(self, credentials: IssuedCredentials) -> None:
+    def add(self, credentials: IssuedCredentials, now: float | None = None) -> None:
+        """Hold ``credentials``; with ``now`` (the local clock), forget what has expired if the registry is
+        over ``keep`` keys."""
         with self._lock:
             self._by_key[credentials.access_key_id] = credentials
+            heapq.heappush(self._expiring, (credentials.expiration, credentials.access_key_id))
+            if now is not None and len(self._by_key) > self._keep:
+                self._forget_expired(now)
 
     def get(self, access_key_id: str) -> IssuedCredentials | None:
-        return self._by_key.get(access_key_id)
+        found = self._by_key.get(access_key_id)
+        return found if found is not None else self._recently_expired.get(access_key_id)
+
+    def clear(self) -> None:
+        """Forget every key, expired or not (a reset of the local AWS)."""
+        with self._lock:
+            self._by_key.clear()
+            self._expiring.clear()
+            self._recently_expired.clear()
+
+    def __len__(self) -> int:
+        """How many keys are held (recently expired ones not counted)."""
+        return len(self._by_key)
+
+    def _forget_expired(self, now: float) -> None:
+        while self._expiring and self._expiring[0][0] <= now:
+            _, key = heapq.heappop(self._expiring)
+            credentials = self._by_key.get(key)
+            if credentials is None:
+                continue
+            # Into the recent list before out of the registry: a concurrent get() always finds it.
+            self._recently_expired[key] = credentials
+            del self._by_key[key]
+            if len(self._recently_expired) > self._recently_expired_size:
+                self._recently_expired.popitem(last=False)
 
 
-def _random(alphabet: str, length: int) -> str:
-    return "".join(secrets.choice(alphabet) for _ in range(length))
+def _access_key_id() -> str:
+    """``ASIA`` and 16 base32 characters (A-Z, 2-7), the shape of AWS's temporary access key ids."""
+    return "ASIA" + base64.b32encode(secrets.token_bytes(10)).decode()
+
+
+def _secret_access_key() -> str:
+    """40 characters of A-Z, a-z, 0-9, ``+`` and ``/``, as AWS's secret access keys."""
+    return base64.b64encode(secrets.token_bytes(30)).decode()
+
+
+def _shared(text: str) -> str:
+    return sys.intern(text) if type(text) is str else text
 
 
 class RoleSessions:
@@ -86,15 +145,16 @@ class RoleSessions:
         account = role.arn.split(":")[4]
         role_name = role.arn.rsplit("/", 1)[-1]
         credentials = IssuedCredentials(
-            access_key_id="ASIA" + _random(string.ascii_uppercase + string.digits, 16),
-            secret_access_key=_random(string.ascii_letters + string.digits + "+/", 40),
+            access_key_id=_access_key_id(),
+            secret_access_key=_secret_access_key(),
             session_token=base64.b64encode(secrets.token_bytes(240)).decode(),
             expiration=self.clock.now() + duration,
             role_arn=role.arn,
             caller_arn=f"arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}",
             assumed_role_id=f"{role.role_id}:{session_name}",
-            session_policies=dict(session_policies or {}),
+            # One copy of each policy text for all sessions (every guest gets the same two).
+            session_policies={name: _shared(text) for name, text in (session_policies or {}).items()},
             context=dict(context or {}),
         )
-        self.registry.add(credentials)
+        self.registry.add(credentials, now=self.clock.now())
         return credentials
