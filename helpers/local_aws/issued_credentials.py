@@ -58,6 +58,11 @@ class CredentialsRegistry:
     def get(self, access_key_id: str) -> IssuedCredentials | None:
         return self._by_key.get(access_key_id)
 
+    def reset(self) -> None:
+        """Forget every key (the local AWS's reset)."""
+        with self._lock:
+            self._by_key.clear()
+
 
 def _random(alphabet: str, length: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
