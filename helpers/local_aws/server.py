@@ -12,7 +12,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from .app import LocalAWSApplication, make_app
 from .cross_origin import CrossOriginPolicy
 from .s3.cors import BucketCors
-from .transport import RequestBodies
+from .transport import MAX_BODY_BYTES, RequestBodies
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -94,6 +94,7 @@ class LocalAWS:
     It binds only ``host`` (default ``127.0.0.1``; moto's own default would be every address).
     ``port=0`` lets the operating system pick a free port; read it back from :attr:`url`.
     ``log_requests`` writes an access log line (without query strings) per request to stderr.
+    ``max_body_bytes`` is the largest request body accepted (default 64 MiB, see ``transport``).
 
     >>> with LocalAWS() as aws:          # doctest: +SKIP
     ...     boto3.client("s3", endpoint_url=aws.url).list_buckets()
@@ -105,13 +106,14 @@ class LocalAWS:
         port: int = 0,
         app: LocalAWSApplication | None = None,
         log_requests: bool = False,
+        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.host = host
         self.app = app or make_app()
         # What is served: the application behind the edges that act before any layer reads the request
         # (cross-origin rules, then the body's framing and size).
         bucket_cors = BucketCors(self.app.state.internal) if self.app.state is not None else None
-        served = CrossOriginPolicy(RequestBodies(self.app), bucket_cors)
+        served = CrossOriginPolicy(RequestBodies(self.app, max_body_bytes), bucket_cors)
         # Binding happens here, so the port is known (and taken) as soon as the object exists.
         self._server: BaseWSGIServer = make_server(
             host, port, served, threaded=True, request_handler=RequestHandler
