@@ -72,9 +72,22 @@ def parse_answer(data: bytes) -> RawAnswer:
     return RawAnswer(status, headers, body)
 
 
+def _complete(data: bytes) -> bool:
+    """Whether ``data`` holds a whole answer with a ``Content-Length`` (the server may keep the
+    connection open a while after answering, reading what the client still sends)."""
+    head, found, body = data.partition(b"\r\n\r\n")
+    if not found:
+        return False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value.strip())
+    return False
+
+
 def exchange(url: str, data: bytes | list[bytes], timeout: float = 20) -> RawAnswer:
     """Send ``data`` (bytes, or pieces sent one after another) to the server of ``url``; read the whole
-    answer (the local AWS closes every connection after answering)."""
+    answer (to its ``Content-Length``, else until the server closes the connection)."""
     parts = urlsplit(url)
     with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
         for piece in data if isinstance(data, list) else [data]:
@@ -83,7 +96,7 @@ def exchange(url: str, data: bytes | list[bytes], timeout: float = 20) -> RawAns
             except (BrokenPipeError, ConnectionResetError):
                 break  # the server answered and closed early: read what it said
         received = b""
-        while True:
+        while not _complete(received):
             try:
                 chunk = sock.recv(65536)
             except ConnectionResetError:
