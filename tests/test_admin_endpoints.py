@@ -148,6 +148,14 @@ def test_a_change_without_a_json_content_type_gets_415(endpoint, content_type):
     assert clock.read(endpoint.url)["offset_seconds"] == before
 
 
+def test_moto_endpoints_that_change_state_on_get_need_json_too(endpoint):
+    """moto's seed, static results, transitions and recorder change state on any method: an <img> tag
+    on a web page could send such a GET."""
+    for path in ("/moto-api/seed?a=42", "/moto-api/recorder/start-recording", "/moto-api/reset"):
+        assert get(endpoint.url + path).status == 415, path
+    assert get(endpoint.url + "/moto-api/data.json").status == 200
+
+
 @pytest.mark.parametrize(
     "host", ["evil.example", "evil.example:5000", "127.0.0.1.evil.example", "10.0.0.1", ""]
 )

@@ -16,10 +16,11 @@ reveal the whole emulator, and any page the learner visits can send requests to 
 * The ``Host`` header must name the loopback interface (``127.0.0.1``, ``localhost``, ``[::1]``, any
   port) or the address the local AWS was bound to: a page that rebinds its own DNS name to 127.0.0.1
   sends its own name (DNS rebinding) and is refused with 403.
-* A request that changes state (``POST``, ``PUT``, ``PATCH``, ``DELETE``) must say
-  ``Content-Type: application/json``: a page can send that only after a CORS preflight, which
-  ``cross_origin`` refuses for these endpoints; the simple requests a page may send without asking
-  (a form's ``text/plain`` or ``application/x-www-form-urlencoded`` POST) get 415.
+* A request that changes state (``POST``, ``PUT``, ``PATCH``, ``DELETE``, and any request to one of
+  moto's endpoints that change state whatever the method) must say ``Content-Type: application/json``:
+  a page can send that only after a CORS preflight, which ``cross_origin`` refuses for these
+  endpoints; the simple requests a page may send without asking (a form's ``text/plain`` or
+  ``application/x-www-form-urlencoded`` POST, an ``<img>`` tag's GET) get 415.
 """
 
 from __future__ import annotations
@@ -47,6 +48,20 @@ MAX_OFFSET_SECONDS = 100 * 366 * 86_400
 MAX_ADMIN_BODY = 64 * 1024
 
 _STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: moto's API endpoints that only read on GET; moto's other endpoints (``seed``, ``static/...``,
+#: ``state-manager/set-transition``, ``recorder/...``) change state whatever the method, even on a GET a
+#: page can send with an ``<img>`` tag, so they need the JSON content type on every method.
+_MOTO_READ_ONLY = frozenset(
+    {
+        "/moto-api/",
+        "/moto-api/lib.js",
+        "/moto-api/data.json",
+        "/moto-api/config",
+        "/moto-api/proxy/passthrough",
+        "/moto-api/state-manager/get-transition",
+        "/moto-api/recorder/download-recording",
+    }
+)
 _REASONS = {
     200: "OK",
     400: "Bad Request",
@@ -108,7 +123,9 @@ class AdminGuard:
             raise AdminRefused(
                 403, "the local AWS's administrative endpoints answer only requests addressed to loopback"
             )
-        if environ.get("REQUEST_METHOD", "GET") in _STATE_CHANGING:
+        method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
+        reads = method in ("GET", "HEAD") and (not path.startswith("/moto-api") or path in _MOTO_READ_ONLY)
+        if method in _STATE_CHANGING or not reads:
             media_type = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
             if media_type != "application/json":
                 raise AdminRefused(415, "send Content-Type: application/json")
