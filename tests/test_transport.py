@@ -110,6 +110,17 @@ def test_content_length_and_chunked_together_get_400(endpoint, bucket):
     assert answer.status == 400
 
 
+@pytest.mark.parametrize("coding", ["gzip", "gzip, chunked", "chunked, chunked"])
+def test_a_transfer_coding_other_than_chunked_gets_400(endpoint, bucket, coding):
+    url = f"{endpoint.url}/{bucket}/coded.txt"
+    headers = signed_headers("PUT", url, "s3", b"hello")
+    answer = exchange(
+        url, request_bytes("PUT", url, {**headers, "Transfer-Encoding": coding}, chunked(b"hello"))
+    )
+    assert answer.status == 400
+    assert "Transfer-Encoding" in answer.text
+
+
 @pytest.mark.parametrize("value", ["-5", "abc", "+5", "5 5", "0x10", "1" * 60])
 def test_a_malformed_content_length_gets_400(endpoint, bucket, value):
     url = f"{endpoint.url}/{bucket}/bad-length.txt"
