@@ -151,6 +151,27 @@ def test_the_default_limit_is_64_mib(endpoint, bucket):
     assert answer.status == 400 and b"EntityTooLarge" in answer.body
 
 
+def test_an_expected_body_over_the_limit_is_not_invited(endpoint, bucket):
+    """With Expect: 100-continue the answer comes first, not "100 Continue" (which asks for the body)."""
+    url = f"{endpoint.url}/{bucket}/expected.bin"
+    headers = {
+        **signed_headers("PUT", url, "s3", b""),
+        "Content-Length": str(MAX_BODY_BYTES + 1),
+        "Expect": "100-continue",
+    }
+    answer = exchange(url, request_bytes("PUT", url, headers))
+    assert answer.status == 400 and b"EntityTooLarge" in answer.body
+
+
+def test_boto3_uploads_with_expect_continue_still_work(small):
+    s3 = small.client("s3")
+    name = "transport-expect-" + secrets.token_hex(4)
+    s3.create_bucket(Bucket=name)
+    body = secrets.token_bytes(SMALL_LIMIT - 1)  # large enough for botocore to send Expect: 100-continue
+    s3.put_object(Bucket=name, Key="fits.bin", Body=body)
+    assert s3.get_object(Bucket=name, Key="fits.bin")["Body"].read() == body
+
+
 def test_a_json_service_answers_413_to_a_body_over_the_limit(endpoint):
     url = endpoint.url + "/"
     headers = {

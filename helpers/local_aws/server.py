@@ -64,6 +64,24 @@ class RequestHandler(MotoRequestHandler):
         except OSError:
             pass
 
+    def _body_will_be_refused(self) -> bool:
+        """Whether the request's ``Content-Length`` is over the limit or malformed (see ``transport``)."""
+        limit = getattr(self.server, "max_body_bytes", None)
+        length = (self.headers.get("Content-Length") or "").strip()
+        return limit is not None and bool(length) and (not length.isdigit() or int(length) > limit)
+
+    # Both Python's handler (in parse_request) and werkzeug's (in run_wsgi) answer "Expect: 100-continue"
+    # with "100 Continue" before the application runs. For a body that will be refused that invites the
+    # client to send it all; answering at once instead is what RFC 9110 (10.1.1) allows, and botocore then
+    # sends no body.
+    def handle_expect_100(self) -> bool:
+        return True if self._body_will_be_refused() else super().handle_expect_100()
+
+    def run_wsgi(self) -> None:
+        if self._body_will_be_refused():
+            del self.headers["Expect"]
+        super().run_wsgi()
+
     def _drain(self) -> None:
         """Read (and drop) what the client is still sending, for a moment: closing a socket with unread
         data makes the kernel send a reset, which can destroy the answer before the client reads it."""
@@ -119,6 +137,7 @@ class LocalAWS:
             host, port, served, threaded=True, request_handler=RequestHandler
         )
         self._server.daemon_threads = True
+        self._server.max_body_bytes = max_body_bytes  # type: ignore[attr-defined]  (for RequestHandler)
         # Off by default: inside a notebook kernel, log lines on stderr would land in cell outputs.
         self._server.log_requests = log_requests  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
