@@ -189,7 +189,12 @@ def test_the_clock_endpoint(endpoint):
     assert after["offset_seconds"] == before["offset_seconds"] + 60
     assert after["now"] - before["now"] >= 60
     for bad in (b'{"advance": -5}', b'{"advance": "soon"}', b"[]", b"{}", b"not json"):
-        request = urllib.request.Request(endpoint.url + "/_local_aws/clock", data=bad, method="POST")
+        request = urllib.request.Request(
+            endpoint.url + "/_local_aws/clock",
+            data=bad,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=5)
         assert refused.value.code == 400

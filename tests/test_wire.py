@@ -228,7 +228,7 @@ def test_a_browser_app_on_another_origin_may_read_every_answer(endpoint):
         },
     )
     with urllib.request.urlopen(preflight, timeout=10) as answer:
-        assert answer.headers["Access-Control-Allow-Origin"] == origin
+        assert answer.headers["Access-Control-Allow-Origin"] == "*"  # as AWS's public endpoints answer
         assert "x-amz-target" in answer.headers["Access-Control-Allow-Headers"].lower()
     requests = [
         urllib.request.Request(
@@ -250,5 +250,5 @@ def test_a_browser_app_on_another_origin_may_read_every_answer(endpoint):
         except urllib.error.HTTPError as error:
             answer = error
         with answer:
-            assert answer.headers["Access-Control-Allow-Origin"] == origin, request.full_url
+            assert answer.headers["Access-Control-Allow-Origin"] == "*", request.full_url
             assert "x-amzn-ErrorType" in answer.headers["Access-Control-Expose-Headers"]

@@ -34,8 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     # printed, so whoever reads the URL may signal at once.
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    print(aws.url, flush=True)
     try:
+        # Inside the try: a signal may arrive while print is still returning, right after the URL is out.
+        print(aws.url, flush=True)
         aws.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -29,6 +29,7 @@ from .cognito_identity.models import CognitoIdentityBackends, Collaborators
 from .cognito_identity.open_id_token import DISCOVERY_PATH, JWKS_PATH, OpenIdTokenSigner, discovery_document
 from .cognito_identity.provider_logins import ProviderLogins
 from .cognito_identity.responses import CognitoIdentityLayer
+from .control import CLOCK_PATH, STATUS_PATH, ControlLayer, LocalAWSReset  # noqa: F401  [edges]
 from .iam.oidc_providers import OidcProviders
 from .iam.roles import IamChangeWatch, RoleDirectory
 from .iam.trust_policy_guard import TrustPolicyGuard
@@ -41,9 +42,8 @@ from .sts.web_identity import WebIdentityLayer
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-#: The local AWS's own endpoints (not AWS APIs; moto's own admin API lives under /moto-api/).
-STATUS_PATH = "/_local_aws/status"
-CLOCK_PATH = "/_local_aws/clock"
+# The local AWS's own endpoints (not AWS APIs; moto's own admin API lives under /moto-api/) and the guard
+# in front of them live in control.py [edges].
 
 
 class Layer(Protocol):
@@ -69,52 +69,6 @@ class LocalAWSState:
     role_sessions: RoleSessions
     signer: OpenIdTokenSigner
     cognito_identity: CognitoIdentityBackends
-
-
-class ControlLayer:
-    """``/_local_aws/status`` and ``/_local_aws/clock``: the local AWS's own endpoints."""
-
-    def __init__(self, state: LocalAWSState, layers: list[Layer]) -> None:
-        self.state = state
-        self.layers = layers
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
-        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
-        if path == STATUS_PATH and method == "GET":
-            import moto
-
-            return json_answer(
-                start_response,
-                {
-                    "service": "local-aws",
-                    "moto": moto.__version__,
-                    "layers": [type(layer).__name__ for layer in self.layers],
-                    "clock": self._clock(),
-                },
-            )
-        if path == CLOCK_PATH and method == "GET":
-            return json_answer(start_response, self._clock())
-        if path == CLOCK_PATH and method == "POST":
-            try:
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-                order = json.loads(environ["wsgi.input"].read(length) or b"{}")
-                if order.get("reset"):
-                    self.state.clock.reset()
-                elif "advance" in order:
-                    seconds = order["advance"]
-                    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-                        raise ValueError("advance takes a number of seconds")
-                    self.state.clock.advance(float(seconds))
-                else:
-                    raise ValueError('send {"advance": <seconds>} or {"reset": true}')
-            except (ValueError, AttributeError) as error:
-                return json_answer(start_response, {"message": str(error)}, "400 Bad Request")
-            return json_answer(start_response, self._clock())
-        return None
-
-    def _clock(self) -> dict[str, float | str]:
-        clock = self.state.clock
-        return {"now": clock.now(), "iso": clock.now_datetime().isoformat(), "offset_seconds": clock.offset}
 
 
 class OpenIdKeysLayer:
@@ -149,37 +103,12 @@ class LocalAWSApplication:
         self.state = state
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        origin = environ.get("HTTP_ORIGIN")
-        if origin:
-            start_response = _with_cors(start_response, origin)
+        # CORS is decided per endpoint around the whole application: cross_origin.py [edges].
         for layer in self.layers:
             answer = layer(environ, start_response)
             if answer is not None:
                 return answer
         return self.backend(environ, start_response)
-
-
-#: Response headers a browser app's SDK reads (request ids, error types, S3's ETag).
-EXPOSED_HEADERS = "x-amzn-RequestId, x-amzn-ErrorType, x-amz-request-id, x-amz-id-2, ETag, Date"
-
-
-def _with_cors(start_response: StartResponse, origin: str) -> StartResponse:
-    """Let a browser app on any origin read the answers of the project's layers, as AWS's public
-    endpoints let the JavaScript SDK read theirs. moto's own apps add these headers themselves (and
-    answer the OPTIONS preflight), so headers already present are left as they are."""
-
-    def cors_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        present = {name.lower() for name, _ in headers}
-        if "access-control-allow-origin" not in present:
-            headers = [
-                *headers,
-                ("Access-Control-Allow-Origin", origin),
-                ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
-                ("Vary", "Origin"),
-            ]
-        return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
-
-    return cors_start_response
 
 
 def _moto_json_fetcher(backend: WSGIApp) -> Callable[[str], Any]:
@@ -238,5 +167,9 @@ def make_app() -> LocalAWSApplication:
         TrustPolicyGuard(),
     ]
     app = LocalAWSApplication(layers, backend, state)
-    app.layers.insert(0, ControlLayer(state, app.layers))
+    # [edges] One reset for moto and every layer's state; the guard for the administrative endpoints.
+    reset = LocalAWSReset(
+        backend, [clock.reset, registry.reset, backends.reset, roles.invalidate, providers.reset]
+    )
+    app.layers.insert(0, ControlLayer(clock, reset, lambda: [type(layer).__name__ for layer in app.layers]))
     return app

@@ -107,6 +107,11 @@ class CredentialsRegistry:
             if len(self._recently_expired) > self._recently_expired_size:
                 self._recently_expired.popitem(last=False)
 
+    def reset(self) -> None:
+        """Forget every key (the local AWS's reset)."""
+        with self._lock:
+            self._by_key.clear()
+
 
 def _access_key_id() -> str:
     """``ASIA`` and 16 base32 characters (A-Z, 2-7), the shape of AWS's temporary access key ids."""

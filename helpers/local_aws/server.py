@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import selectors
 import threading
 from typing import Any
 
@@ -9,22 +10,100 @@ from moto.server import MotoRequestHandler
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from .app import LocalAWSApplication, make_app
+from .cross_origin import CrossOriginPolicy
+from .s3.cors import BucketCors
+from .transport import MAX_BODY_BYTES, RequestBodies
 
 DEFAULT_HOST = "127.0.0.1"
 
 
 class RequestHandler(MotoRequestHandler):
-    """moto's request handler, logging paths without their query strings.
+    """moto's request handler, logging paths without their query strings, answering every malformed
+    request line.
 
     Presigned URLs carry ``X-Amz-Credential``, ``X-Amz-Signature`` and ``X-Amz-Security-Token`` in the
     query string; an access log must not keep them.
+
+    Python's ``BaseHTTPRequestHandler`` answers a request line it cannot parse as if the client spoke
+    HTTP/0.9: a bare body with no status line, which clients read as no answer at all. Here every such
+    request (``GARBAGE``, ``GET /x HTTP/9.9``, a 100 KB request line, an HTTP/0.9 ``GET /x``) gets an
+    HTTP/1.1 ``400 Bad Request`` with a short text body, and the connection is drained briefly before
+    closing, so the client reads the answer instead of a reset. UNCONFIRMED: AWS's front ends' exact
+    answer; HTTP would also allow 505 for an unknown version and 414 for an overlong request line, but
+    every malformed request line is answered 400 here, as the local AWS's specification asks.
     """
+
+    error_content_type = "text/plain; charset=utf-8"
+    error_message_format = "%(code)d %(message)s: %(explain)s\n"
+    #: How much of an unread request to swallow after an error answer, so the client sees the answer.
+    DRAIN_BYTES = 1024 * 1024
+    DRAIN_SECONDS = 0.1
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(400, "HTTP/0.9 requests are not served")
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code == 414:
+            message = message or f"request line over {65536} bytes"
+        if code in (414, 505):  # an overlong request line, an unknown HTTP version
+            code = 400
+        if self.request_version in ("HTTP/0.9", ""):
+            # Python writes a status line and headers only for a request it parsed as HTTP/1.x.
+            self.request_version = "HTTP/1.0"
+        self.close_connection = True
+        # The standard reason phrase on the status line; what was wrong in the body.
+        super().send_error(code, None, (message or explain or "")[:200])
+        try:
+            self.wfile.flush()
+            self._drain()
+        except OSError:
+            pass
+
+    def _body_will_be_refused(self) -> bool:
+        """Whether the request's ``Content-Length`` is over the limit or malformed (see ``transport``)."""
+        limit = getattr(self.server, "max_body_bytes", None)
+        length = (self.headers.get("Content-Length") or "").strip()
+        return limit is not None and bool(length) and (not length.isdigit() or int(length) > limit)
+
+    # Both Python's handler (in parse_request) and werkzeug's (in run_wsgi) answer "Expect: 100-continue"
+    # with "100 Continue" before the application runs. For a body that will be refused that invites the
+    # client to send it all; answering at once instead is what RFC 9110 (10.1.1) allows, and botocore then
+    # sends no body.
+    def handle_expect_100(self) -> bool:
+        return True if self._body_will_be_refused() else super().handle_expect_100()
+
+    def run_wsgi(self) -> None:
+        if self._body_will_be_refused():
+            del self.headers["Expect"]
+        super().run_wsgi()
+
+    def _drain(self) -> None:
+        """Read (and drop) what the client is still sending, for a moment: closing a socket with unread
+        data makes the kernel send a reset, which can destroy the answer before the client reads it."""
+        drained = 0
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.connection, selectors.EVENT_READ)
+            while drained < self.DRAIN_BYTES and selector.select(timeout=self.DRAIN_SECONDS):
+                data = self.connection.recv(65536)
+                if not data:
+                    break
+                drained += len(data)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if not getattr(self.server, "log_requests", False):
             return
         path = self.path.split("?", 1)[0]
         self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
+
+    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        # Like the access log, off unless asked for: in a notebook kernel it would land in cell outputs.
+        if getattr(self.server, "log_requests", False):
+            super().log_error(format, *args)
 
 
 class LocalAWS:
@@ -33,6 +112,7 @@ class LocalAWS:
     It binds only ``host`` (default ``127.0.0.1``; moto's own default would be every address).
     ``port=0`` lets the operating system pick a free port; read it back from :attr:`url`.
     ``log_requests`` writes an access log line (without query strings) per request to stderr.
+    ``max_body_bytes`` is the largest request body accepted (default 64 MiB, see ``transport``).
 
     >>> with LocalAWS() as aws:          # doctest: +SKIP
     ...     boto3.client("s3", endpoint_url=aws.url).list_buckets()
@@ -44,14 +124,20 @@ class LocalAWS:
         port: int = 0,
         app: LocalAWSApplication | None = None,
         log_requests: bool = False,
+        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.host = host
         self.app = app or make_app()
+        # What is served: the application behind the edges that act before any layer reads the request
+        # (cross-origin rules, then the body's framing and size).
+        bucket_cors = BucketCors(self.app.state.internal) if self.app.state is not None else None
+        served = CrossOriginPolicy(RequestBodies(self.app, max_body_bytes), bucket_cors)
         # Binding happens here, so the port is known (and taken) as soon as the object exists.
         self._server: BaseWSGIServer = make_server(
-            host, port, self.app, threaded=True, request_handler=RequestHandler
+            host, port, served, threaded=True, request_handler=RequestHandler
         )
         self._server.daemon_threads = True
+        self._server.max_body_bytes = max_body_bytes  # type: ignore[attr-defined]  (for RequestHandler)
         # Off by default: inside a notebook kernel, log lines on stderr would land in cell outputs.
         self._server.log_requests = log_requests  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None

@@ -889,3 +889,8 @@ class CognitoIdentityBackends:
             if key not in self._backends:
                 self._backends[key] = CognitoIdentityBackend(account_id, region, self.collaborators)
             return self._backends[key]
+
+    def reset(self) -> None:
+        """Forget every identity pool and identity (the local AWS's reset)."""
+        with self._lock:
+            self._backends.clear()

@@ -27,6 +27,10 @@ class StandInProviders:
 
     def __init__(self, now: Callable[[], float]) -> None:
         self.now = now
+        self.reset()
+
+    def reset(self) -> None:
+        """Fresh providers: the tokens issued so far, the local issuers and their keys are forgotten."""
         self.amazon = LoginWithAmazon()
         self.facebook = Facebook()
         self.google = Google()
