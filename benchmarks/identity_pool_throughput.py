@@ -135,7 +135,7 @@ def start(name: str) -> Server:
 
 
 def set_up(server: Server) -> str:
-    """The identity pool, bucket and table; on the local AWS a guest role that may read both."""
+    """The identity pool, bucket and table; on the local AWS an unauthenticated role that may read both."""
     if server.name == "floor":
         return "us-east-1:floor"
     ci = server.client("cognito-identity")
@@ -154,8 +154,8 @@ def set_up(server: Server) -> str:
     if server.name == "local AWS":  # stock moto answers SetIdentityPoolRoles with HTTP 500, needs no role
         iam = server.client("iam")
         trust = json.dumps(course.trust_policy(pool_id, "unauthenticated"))
-        # The course's member policy: comments readable, and only the caller's own profile item.
-        permissions = json.dumps(course.member_permissions(BUCKET, table["TableArn"]))
+        # The course's authenticated role policy: comments readable, and only the caller's own profile item.
+        permissions = json.dumps(course.authenticated_permissions(BUCKET, table["TableArn"]))
         arn = iam.create_role(RoleName="bench-guest", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
         iam.put_role_policy(RoleName="bench-guest", PolicyName="read", PolicyDocument=permissions)
         ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"unauthenticated": arn})

@@ -4,7 +4,8 @@
 
 Everything runs in this process: ``helpers.local_aws.app.make_app()`` driven by werkzeug's test
 ``Client`` (no sockets, no threads), so the resident set size (``/proc/self/statm``) is the local AWS's
-own. Set-up (an identity pool with a guest role) is signed as the local administrator (``testing``);
+own. Set-up (an identity pool with an unauthenticated role) is signed as the local administrator
+(``testing``);
 each guest sign-in is GetId + GetCredentialsForIdentity, unsigned, as a browser app sends them. After
 every batch the local clock moves past the credentials' one-hour lifetime, so what was issued before can
 be forgotten. Printed: RSS after the warm-up and after the sign-ins, the growth, and how many issued
@@ -86,7 +87,10 @@ class LocalAWSInProcess:
             raise RuntimeError(f"the clock answered {answer.status_code}: {answer.get_data()[:300]!r}")
 
     def guest_pool(self) -> str:
-        """An identity pool with guest access and a guest role (unique names: moto's IAM is per process)."""
+        """An identity pool with guest access and an unauthenticated role.
+
+        Names are unique: moto's IAM is shared by the whole process.
+        """
         name = f"memory-{uuid.uuid4().hex[:8]}"
         pool_id = self.cognito_identity(
             "CreateIdentityPool",
@@ -97,7 +101,7 @@ class LocalAWSInProcess:
         )["IdentityPoolId"]
         trust = json.dumps(course.trust_policy(pool_id, "unauthenticated"))
         self.iam("CreateRole", RoleName=name, AssumeRolePolicyDocument=trust)
-        permissions = json.dumps(course.guest_permissions(name))
+        permissions = json.dumps(course.unauthenticated_permissions(name))
         self.iam("PutRolePolicy", RoleName=name, PolicyName="read", PolicyDocument=permissions)
         role_arn = f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
         self.cognito_identity(

@@ -3,10 +3,11 @@
     python benchmarks/policy_evaluation.py [--decisions 5000]
 
 The decisions the local AWS makes on every read signed with issued credentials:
-* guest S3 read: ``s3:GetObject`` on a blog comment, the guest role's policy (``course.guest_permissions``)
+* guest S3 read: ``s3:GetObject`` on a blog comment, the unauthenticated role's policy
+  (``course.unauthenticated_permissions``)
   intersected with the two guest session policies Cognito adds in the enhanced flow;
-* member DynamoDB read: ``dynamodb:GetItem`` on the profiles table with ``dynamodb:LeadingKeys``, the
-  member role's policy (``course.member_permissions``, a policy variable and a condition).
+* authenticated DynamoDB read: ``dynamodb:GetItem`` on the profiles table with ``dynamodb:LeadingKeys``, the
+  authenticated role's policy (``course.authenticated_permissions``, a policy variable and a condition).
 Policies are passed as JSON texts, as the local AWS holds them. "cold" clears the evaluator's caches
 before every decision (each policy text parsed, each pattern resolved again, roughly what every decision
 cost before these caches: 164 and 70 µs measured on 2 cores before the change, cold 200 and 74 after);
@@ -54,12 +55,12 @@ def guest_s3_read() -> Decision:
             f"arn:aws:s3:::{BUCKET}/comments/1.txt",
             context=_context(["unauthenticated"], **{"s3:authType": "REST-HEADER"}),
         ),
-        GUEST_ROLE_POLICIES,
+        UNAUTHENTICATED_ROLE_POLICIES,
         session_policies=GUEST_SESSION_POLICIES,
     )
 
 
-def member_dynamodb_read() -> Decision:
+def authenticated_dynamodb_read() -> Decision:
     return evaluate(
         Request(
             "dynamodb:GetItem",
@@ -69,13 +70,13 @@ def member_dynamodb_read() -> Decision:
                 **{"dynamodb:LeadingKeys": [SUB], "dynamodb:Attributes": ["identityId"]},
             ),
         ),
-        MEMBER_ROLE_POLICIES,
+        AUTHENTICATED_ROLE_POLICIES,
     )
 
 
-GUEST_ROLE_POLICIES = {"guest-read": json.dumps(course.guest_permissions(BUCKET))}
+UNAUTHENTICATED_ROLE_POLICIES = {"guest-read": json.dumps(course.unauthenticated_permissions(BUCKET))}
 GUEST_SESSION_POLICIES = session_policies()
-MEMBER_ROLE_POLICIES = {"member": json.dumps(course.member_permissions(BUCKET, TABLE))}
+AUTHENTICATED_ROLE_POLICIES = {"authenticated": json.dumps(course.authenticated_permissions(BUCKET, TABLE))}
 
 
 def clear_caches() -> None:
@@ -101,7 +102,7 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=5000)
     args = parser.parse_args()
     print(f"{'µs per decision':26} {'cold':>8} {'warm':>8} {'speed-up':>9}")
-    for decide in (guest_s3_read, member_dynamodb_read):
+    for decide in (guest_s3_read, authenticated_dynamodb_read):
         cold = microseconds(decide, args.decisions // 5, cold=True)
         warm = microseconds(decide, args.decisions, cold=False)
         print(f"{decide.__name__:26} {cold:8.1f} {warm:8.1f} {cold / warm:8.1f}x")
