@@ -56,11 +56,7 @@ def xml_answer(start_response: Any, action: str, namespace: str, result_xml: str
 def xml_error(
     start_response: Any, namespace: str, code: str, message: str, status: int = 400, sender: bool = True
 ) -> list[bytes]:
-    body = (
-        f'<ErrorResponse xmlns="{namespace}"><Error><Type>{"Sender" if sender else "Receiver"}</Type>'
-        f"{element('Code', code)}{element('Message', message)}</Error>"
-        f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
-    ).encode()
-    reason = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}.get(status, "Error")
-    start_response(f"{status} {reason}", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
-    return [body]
+    """Send a query-protocol ``<ErrorResponse>`` (written by :func:`..wire.errors.query_error`)."""
+    from .wire.errors import query_error
+
+    return query_error(namespace, code, message, status, sender).send(start_response)
