@@ -274,14 +274,14 @@ class ChunkError(ValueError):
 
 def verify_chunks(
     body: bytes, claims: Claims, key: bytes, decoded_length: int | None, *, signed: bool
-) -> int:
+) -> bytes:
     """Check every chunk's signature (each chains on the previous one, starting from the header's) and
-    that the chunks add up to ``x-amz-decoded-content-length``; returns the decoded length.
+    that the chunks add up to ``x-amz-decoded-content-length``; returns the decoded body.
 
     With ``signed`` false (``STREAMING-UNSIGNED-PAYLOAD-TRAILER``) only the framing is checked.
     """
     previous = claims.signature
-    position, total = 0, 0
+    position, total, decoded = 0, 0, []
     while True:
         end = body.find(b"\r\n", position)
         if end < 0:
@@ -314,6 +314,7 @@ def verify_chunks(
                 raise ChunkError("a chunk signature does not match", signature=True)
             previous = given
         total += size
+        decoded.append(data)
         position = end + 2 + size
         if size == 0:
             break
@@ -322,4 +323,4 @@ def verify_chunks(
         position += 2
     if decoded_length is not None and total != decoded_length:
         raise ChunkError("the chunks do not add up to x-amz-decoded-content-length")
-    return total
+    return b"".join(decoded)
