@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -505,3 +506,60 @@ def test_unsigned_streaming_and_signed_chunks(endpoint):
     status, body = upload("forged.txt", "not-the-secret")
     assert (status, code_of(body)) == (403, "SignatureDoesNotMatch")
     assert error_of(endpoint.client("s3").head_object, Bucket="chunks", Key="forged.txt")[0] == "404"
+
+
+def test_the_trust_policy_guard_cannot_be_skipped_with_an_upper_case_scope(endpoint):
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+            }
+        ],
+    }
+    body = urllib.parse.urlencode(
+        {
+            "Action": "CreateRole",
+            "Version": "2010-05-08",
+            "RoleName": "any-pool-may-assume",
+            "AssumeRolePolicyDocument": json.dumps(document),
+        }
+    ).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+    for scope, expected in (("IAM", "SignatureDoesNotMatch"), ("iam", "MalformedPolicyDocument")):
+        url, signed_headers = signed(
+            endpoint.url + "/", "POST", "iam", body=body, headers=headers, scope_service=scope
+        )
+        status, answer = send(url, "POST", body, signed_headers)
+        assert code_of(answer) == expected, scope
+    assert error_of(endpoint.client("iam").get_role, RoleName="any-pool-may-assume")[0] == "NoSuchEntity"
+
+
+def test_the_administrator_key_pair_is_configurable():
+    from helpers.local_aws import LocalAWS, make_app
+    from helpers.local_aws.wire.authentication import AdministratorKeys
+
+    with LocalAWS(app=make_app(AdministratorKeys("LOCALADMIN", "local-secret"))) as aws:
+
+        def sts(key: str, secret: str) -> Any:
+            return boto3.session.Session().client(
+                "sts",
+                region_name="us-east-1",
+                endpoint_url=aws.url,
+                aws_access_key_id=key,
+                aws_secret_access_key=secret,
+            )
+
+        assert sts("LOCALADMIN", "local-secret").get_caller_identity()["Account"] == "123456789012"
+        code, message = error_of(sts("testing", "testing").get_caller_identity)
+        assert code == "InvalidClientTokenId" and "'LOCALADMIN'" in message
+
+
+def test_a_user_pools_public_keys_are_served_unsigned_and_nothing_else_there(endpoint):
+    pool_id = endpoint.client("cognito-idp").create_user_pool(PoolName="front-door-keys")["UserPool"]["Id"]
+    status, body = send(f"{endpoint.url}/{pool_id}/.well-known/jwks.json")
+    assert status == 200 and json.loads(body)["keys"]
+    status, body = send(f"{endpoint.url}/{pool_id}/.well-known/jwks.json", "POST", b"{}")
+    assert status in (400, 403)

@@ -244,6 +244,8 @@ class FrontDoor:
         params: dict[str, str] | None,
         environ: dict[str, Any],
     ) -> str | None:
+        if _is_user_pool_keys(service, environ):
+            return None  # a public key document, not an API operation
         if service.protocol == "json":
             prefix, _, operation = (target or "").partition(".")
             if method != "POST" or prefix != service.target_prefix or operation not in service.operations:
@@ -437,11 +439,17 @@ class FrontDoor:
             return True  # a bucket policy may allow everyone: decided by the authorization layer
         if operation is not None:
             return operation in service.unsigned_operations
-        return (
-            service.signing_name == "cognito-idp"
-            and bool(_USER_POOL_KEYS.match(str(environ.get("PATH_INFO", ""))))
-            and environ.get("REQUEST_METHOD") == "GET"
-        )
+        return _is_user_pool_keys(service, environ)
+
+
+def _is_user_pool_keys(service: ServiceDescription, environ: dict[str, Any]) -> bool:
+    """A GET of a user pool's ``jwks.json`` or ``openid-configuration`` (served unsigned)."""
+    return (
+        service.signing_name == "cognito-idp"
+        and environ.get("REQUEST_METHOD") == "GET"
+        and "HTTP_X_AMZ_TARGET" not in environ
+        and bool(_USER_POOL_KEYS.match(str(environ.get("PATH_INFO", ""))))
+    )
 
 
 def _is_form(environ: dict[str, Any]) -> bool:
