@@ -20,6 +20,7 @@ def admin_keys() -> AdministratorKeys:
     ``testing``/``testing``."""
     return AdministratorKeys.from_environment()
 
+
 #: Variables that would make boto3 mix the local administrator's keys with some other identity.
 CLEARED_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 

@@ -401,6 +401,8 @@ class FrontDoor:
             return principal
         self.authenticator.check_scope(claims, service.signing_name)
         self.authenticator.check_time(claims)
+        if claims.mechanism == "form":
+            self.authenticator.check_post_policy(form_policy)
         s3 = service.signing_name == "s3"
         key = self.authenticator.verify(environ, claims, secret, body, s3=s3, form_policy=form_policy)
         declared = environ.get("HTTP_X_AMZ_CONTENT_SHA256", "")

@@ -266,7 +266,7 @@ class Authenticator:
                 raise skewed(claims.amz_date, now)
             return
         if claims.mechanism == "form":
-            return  # a POST policy's own expiration decides (checked by S3 against the policy document)
+            return  # the POST policy's own expiration decides (:meth:`check_post_policy`)
         if abs(age) > SKEW_SECONDS:
             raise skewed(claims.amz_date, now)
 
@@ -297,6 +297,24 @@ class Authenticator:
         expected = sigv2.signature(secret, sigv2.string_to_sign(environ, claims))
         if not sigv4.signature_matches(expected, claims.signature):
             raise signature_mismatch()
+
+    def check_post_policy(self, policy: str | None) -> None:
+        """A browser upload's policy document must be readable and not expired by the local clock
+        ("Creating a POST policy", Amazon S3 API Reference: ``Invalid according to Policy: Policy
+        expired.``). Its conditions are not checked here (moto accepts the fields as sent)."""
+        import base64
+        import json
+
+        try:
+            document = json.loads(base64.b64decode(policy or "", validate=True))
+            # ISO 8601 with a Z, with or without milliseconds (botocore writes "...T12:00:00Z").
+            expiration = datetime.fromisoformat(str(document["expiration"]).replace("Z", "+00:00"))
+        except (ValueError, KeyError, TypeError):
+            raise WireError.same("InvalidPolicyDocument", "Invalid Policy: Invalid JSON.", 400) from None
+        if expiration.tzinfo is None:
+            expiration = expiration.replace(tzinfo=timezone.utc)
+        if self.clock.now() > self.clock.local_time_of(expiration.timestamp()):
+            raise WireError.same("AccessDenied", "Invalid according to Policy: Policy expired.", 403)
 
     def verify(
         self,
