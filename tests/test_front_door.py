@@ -21,7 +21,11 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from helpers.local_aws import clock
-from tests.test_enforcement import blog, denied, guest_credentials, member_credentials  # noqa: F401
+from tests.local_aws_fixtures import create_role, create_user_pool, trust_policy
+from tests.test_enforcement import denied, guest_credentials, member_credentials
+
+SUB = "${cognito-identity.amazonaws.com:sub}"
+BUCKET, TABLE = "door-blog", "DoorProfiles"  # moto's backends are shared by the run: names of our own
 
 ADMIN = Credentials("testing", "testing")
 
@@ -67,6 +71,63 @@ def error_of(call: Any, **params: Any) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
+def blog(endpoint):
+    """The course's blog: guests read comments, members write under their own identity id."""
+    admin_s3 = endpoint.client("s3")
+    admin_s3.create_bucket(Bucket=BUCKET)
+    admin_s3.put_object(Bucket=BUCKET, Key="comments/first.txt", Body=b"hello")
+    endpoint.client("dynamodb").create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "userId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    idp = endpoint.client("cognito-idp")
+    users = create_user_pool(idp, "door")
+    ci = endpoint.client("cognito-identity")
+    pool_id = ci.create_identity_pool(
+        IdentityPoolName="door",
+        AllowUnauthenticatedIdentities=True,
+        AllowClassicFlow=False,
+        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
+    )["IdentityPoolId"]
+    iam = endpoint.client("iam")
+    read = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::{BUCKET}/comments/*"}
+    guest = create_role(
+        iam,
+        "door-guest",
+        trust_policy(pool_id, "unauthenticated"),
+        {"Version": "2012-10-17", "Statement": [read]},
+    )
+    member = create_role(
+        iam,
+        "door-member",
+        trust_policy(pool_id, "authenticated"),
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                read,
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:PutObject",
+                    "Resource": f"arn:aws:s3:::{BUCKET}/comments/{SUB}/*",
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+                    "Resource": f"arn:aws:dynamodb:us-east-1:123456789012:table/{TABLE}",
+                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [SUB]}},
+                },
+            ],
+        },
+    )
+    ci.set_identity_pool_roles(
+        IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
+    )
+    return {"pool_id": pool_id, "users": users, "idp": idp, "guest": guest, "member": member}
+
+
+@pytest.fixture(scope="module")
 def pool(endpoint):
     return endpoint.client("cognito-identity").create_identity_pool(
         IdentityPoolName="front-door", AllowUnauthenticatedIdentities=True, AllowClassicFlow=False
@@ -87,10 +148,10 @@ def client(endpoint, service: str, key: str = "testing", secret: str = "testing"
 # --- anything not signed with a known key is refused ------------------------------------------------------
 
 
-def test_unsigned_administrative_calls_are_refused(endpoint, blog, pool):  # noqa: F811
+def test_unsigned_administrative_calls_are_refused(endpoint, blog, pool):
     assert error_of(endpoint.unsigned("s3").list_buckets)[0] == "AccessDenied"
-    assert error_of(endpoint.unsigned("s3").list_objects_v2, Bucket="blog")[0] == "AccessDenied"
-    assert error_of(endpoint.unsigned("dynamodb").scan, TableName="Profiles") == (
+    assert error_of(endpoint.unsigned("s3").list_objects_v2, Bucket=BUCKET)[0] == "AccessDenied"
+    assert error_of(endpoint.unsigned("dynamodb").scan, TableName=TABLE) == (
         "MissingAuthenticationTokenException",
         "Request is missing Authentication Token",
     )
@@ -103,16 +164,16 @@ def test_unsigned_administrative_calls_are_refused(endpoint, blog, pool):  # noq
     assert endpoint.unsigned().get_id(IdentityPoolId=pool)["IdentityId"].startswith("us-east-1:")
 
 
-def test_unsigned_raw_http_is_refused(endpoint, blog):  # noqa: F811
+def test_unsigned_raw_http_is_refused(endpoint, blog):
     status, body = send(endpoint.url + "/")
     assert (status, code_of(body)) == (403, "AccessDenied")
-    status, body = send(endpoint.url + "/blog/comments/first.txt", "DELETE")
+    status, body = send(f"{endpoint.url}/{BUCKET}/comments/first.txt", "DELETE")
     assert (status, code_of(body)) == (403, "AccessDenied")
-    assert endpoint.client("s3").get_object(Bucket="blog", Key="comments/first.txt")
+    assert endpoint.client("s3").get_object(Bucket=BUCKET, Key="comments/first.txt")
     status, body = send(
         endpoint.url + "/",
         "POST",
-        b'{"TableName": "Profiles"}',
+        b'{"TableName": "DoorProfiles"}',
         {"X-Amz-Target": "DynamoDB_20120810.Scan", "Content-Type": "application/x-amz-json-1.0"},
     )
     assert (status, code_of(body)) == (400, "MissingAuthenticationTokenException")
@@ -160,14 +221,14 @@ def test_the_right_key_id_with_a_wrong_secret_is_refused(endpoint):
     assert error_of(client(endpoint, "iam", secret="guess").list_roles)[0] == "SignatureDoesNotMatch"
 
 
-def test_a_read_only_links_key_and_token_cannot_sign_a_write(endpoint, blog):  # noqa: F811
+def test_a_read_only_links_key_and_token_cannot_sign_a_write(endpoint, blog):
     identity_id, credentials = member_credentials(endpoint, blog, "linker")
     reader = endpoint.with_credentials("s3", credentials)
-    link = reader.generate_presigned_url("get_object", Params={"Bucket": "blog", "Key": "comments/first.txt"})
+    link = reader.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "comments/first.txt"})
     assert send(link)[0] == 200
     stolen = Credentials(credentials["AccessKeyId"], "made-up-secret", credentials["SessionToken"])
     url, headers = signed(
-        f"{endpoint.url}/blog/comments/{identity_id}/forged.txt", "PUT", "s3", stolen, b"forged"
+        f"{endpoint.url}/{BUCKET}/comments/{identity_id}/forged.txt", "PUT", "s3", stolen, b"forged"
     )
     status, body = send(url, "PUT", b"forged", headers)
     assert (status, code_of(body)) == (403, "SignatureDoesNotMatch")
@@ -180,12 +241,12 @@ def test_a_read_only_links_key_and_token_cannot_sign_a_write(endpoint, blog):  #
         aws_session_token=credentials["SessionToken"],
     )
     key = f"comments/{identity_id}/forged.txt"
-    assert error_of(forger.put_object, Bucket="blog", Key=key, Body=b"x")[0] == "SignatureDoesNotMatch"
-    assert error_of(endpoint.client("s3").head_object, Bucket="blog", Key=key)[0] == "404"
+    assert error_of(forger.put_object, Bucket=BUCKET, Key=key, Body=b"x")[0] == "SignatureDoesNotMatch"
+    assert error_of(endpoint.client("s3").head_object, Bucket=BUCKET, Key=key)[0] == "404"
 
 
-def test_a_tampered_signed_request_is_refused(endpoint, blog):  # noqa: F811
-    url, headers = signed(f"{endpoint.url}/blog/comments/tamper.txt", "PUT", "s3", body=b"signed body")
+def test_a_tampered_signed_request_is_refused(endpoint, blog):
+    url, headers = signed(f"{endpoint.url}/{BUCKET}/comments/tamper.txt", "PUT", "s3", body=b"signed body")
     status, body = send(url, "PUT", b"other body!", headers)
     assert (status, code_of(body)) == (400, "XAmzContentSHA256Mismatch")
     status, body = send(url.replace("tamper.txt", "other.txt"), "PUT", b"signed body", headers)
@@ -195,22 +256,22 @@ def test_a_tampered_signed_request_is_refused(endpoint, blog):  # noqa: F811
         endpoint.url + "/",
         "POST",
         "dynamodb",
-        body=b'{"TableName": "Profiles"}',
+        body=b'{"TableName": "DoorProfiles"}',
         headers={
             "X-Amz-Target": "DynamoDB_20120810.DescribeTable",
             "Content-Type": "application/x-amz-json-1.0",
         },
     )
     headers["X-Amz-Target"] = "DynamoDB_20120810.DeleteTable"
-    status, body = send(url, "POST", b'{"TableName": "Profiles"}', headers)
+    status, body = send(url, "POST", b'{"TableName": "DoorProfiles"}', headers)
     assert (status, code_of(body)) == (400, "InvalidSignatureException")
-    assert endpoint.client("dynamodb").describe_table(TableName="Profiles")
+    assert endpoint.client("dynamodb").describe_table(TableName=TABLE)
 
 
-def test_a_replayed_expired_presigned_link_is_refused(endpoint, blog):  # noqa: F811
+def test_a_replayed_expired_presigned_link_is_refused(endpoint, blog):
     s3 = client(endpoint, "s3", signature_version="s3v4")
     link = s3.generate_presigned_url(
-        "get_object", Params={"Bucket": "blog", "Key": "comments/first.txt"}, ExpiresIn=60
+        "get_object", Params={"Bucket": BUCKET, "Key": "comments/first.txt"}, ExpiresIn=60
     )
     assert send(link) == (200, b"hello")
     time.sleep(1.1)  # the clock change must come after the link's second (see Clock.local_time_of)
@@ -220,35 +281,35 @@ def test_a_replayed_expired_presigned_link_is_refused(endpoint, blog):  # noqa: 
         assert (status, code_of(body)) == (403, "AccessDenied")
         assert b"Request has expired" in body
         fresh = s3.generate_presigned_url(
-            "get_object", Params={"Bucket": "blog", "Key": "comments/first.txt"}
+            "get_object", Params={"Bucket": BUCKET, "Key": "comments/first.txt"}
         )
         assert send(fresh) == (200, b"hello")  # signed after the clock moved: as fresh as ever
     finally:
         clock.reset(endpoint.url)
 
 
-def test_a_scope_naming_dynamodb_cannot_delete_an_s3_object(endpoint, blog):  # noqa: F811
-    endpoint.client("s3").put_object(Bucket="blog", Key="comments/victim.txt", Body=b"v")
-    url, headers = signed(f"{endpoint.url}/blog/comments/victim.txt", "DELETE", "dynamodb")
+def test_a_scope_naming_dynamodb_cannot_delete_an_s3_object(endpoint, blog):
+    endpoint.client("s3").put_object(Bucket=BUCKET, Key="comments/victim.txt", Body=b"v")
+    url, headers = signed(f"{endpoint.url}/{BUCKET}/comments/victim.txt", "DELETE", "dynamodb")
     status, body = send(url, "DELETE", headers=headers)
     assert (status, code_of(body)) == (400, "UnknownOperationException")
     _, credentials = member_credentials(endpoint, blog, "scope-trickster")
     member = Credentials(credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"])
-    url, headers = signed(f"{endpoint.url}/blog/comments/victim.txt", "DELETE", "dynamodb", member)
+    url, headers = signed(f"{endpoint.url}/{BUCKET}/comments/victim.txt", "DELETE", "dynamodb", member)
     headers["X-Amz-Target"] = "DynamoDB_20120810.GetItem"
     status, body = send(url, "DELETE", headers=headers)
     assert status == 400 and code_of(body) in ("UnknownOperationException", "InvalidSignatureException")
-    assert endpoint.client("s3").get_object(Bucket="blog", Key="comments/victim.txt")["Body"].read() == b"v"
+    assert endpoint.client("s3").get_object(Bucket=BUCKET, Key="comments/victim.txt")["Body"].read() == b"v"
 
 
-def test_sigv4a_and_presigned_style_queries_without_a_signature_are_refused(endpoint, blog):  # noqa: F811
-    endpoint.client("s3").put_object(Bucket="blog", Key="comments/keep.txt", Body=b"k")
+def test_sigv4a_and_presigned_style_queries_without_a_signature_are_refused(endpoint, blog):
+    endpoint.client("s3").put_object(Bucket=BUCKET, Key="comments/keep.txt", Body=b"k")
     sigv4a = (
         "AWS4-ECDSA-P256-SHA256 Credential=testing/20261129/dynamodb/aws4_request, "
         "SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3045"
     )
     status, body = send(
-        f"{endpoint.url}/blog/comments/keep.txt",
+        f"{endpoint.url}/{BUCKET}/comments/keep.txt",
         "DELETE",
         headers={"Authorization": sigv4a, "X-Amz-Region-Set": "*", "X-Amz-Date": "20261129T000000Z"},
     )
@@ -258,14 +319,14 @@ def test_sigv4a_and_presigned_style_queries_without_a_signature_are_refused(endp
         "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=testing%2F20261129%2Fus-east-1%2Fs3%2Faws4_request",
         "X-Amz-Security-Token=abc",
     ):
-        status, body = send(f"{endpoint.url}/blog/comments/keep.txt?{query}", "DELETE")
+        status, body = send(f"{endpoint.url}/{BUCKET}/comments/keep.txt?{query}", "DELETE")
         assert status == 400, (query, body)
     url, headers = signed(
-        f"{endpoint.url}/blog/comments/keep.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256", "DELETE", "s3"
+        f"{endpoint.url}/{BUCKET}/comments/keep.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256", "DELETE", "s3"
     )
     status, body = send(url, "DELETE", headers=headers)
     assert (status, code_of(body)) == (400, "InvalidArgument")  # two auth mechanisms
-    assert endpoint.client("s3").get_object(Bucket="blog", Key="comments/keep.txt")["Body"].read() == b"k"
+    assert endpoint.client("s3").get_object(Bucket=BUCKET, Key="comments/keep.txt")["Body"].read() == b"k"
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
@@ -282,8 +343,8 @@ def test_cognito_identity_answers_only_post(endpoint, pool, method):
     assert (status, code_of(answer)) == (400, "UnknownOperationException")
 
 
-def test_a_policy_change_signed_for_IAM_in_capitals_is_refused(endpoint, blog):  # noqa: F811
-    body = b"Action=DeleteRolePolicy&Version=2010-05-08&RoleName=blog-member&PolicyName=permissions"
+def test_a_policy_change_signed_for_IAM_in_capitals_is_refused(endpoint, blog):
+    body = b"Action=DeleteRolePolicy&Version=2010-05-08&RoleName=door-member&PolicyName=door-member-permissions"
     headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
     url, signed_headers = signed(
         endpoint.url + "/", "POST", "iam", body=body, headers=headers, scope_service="IAM"
@@ -291,71 +352,75 @@ def test_a_policy_change_signed_for_IAM_in_capitals_is_refused(endpoint, blog): 
     status, answer = send(url, "POST", body, signed_headers)
     assert (status, code_of(answer)) == (403, "SignatureDoesNotMatch")
     assert b"Credential should be scoped to correct service: &apos;iam&apos;" in answer or b"'iam'" in answer
-    assert endpoint.client("iam").list_role_policies(RoleName="blog-member")["PolicyNames"]
+    assert endpoint.client("iam").list_role_policies(RoleName="door-member")["PolicyNames"] == [
+        "door-member-permissions"
+    ]
 
 
-def test_a_revoked_permission_stops_working_at_once(endpoint, blog):  # noqa: F811
+def test_a_revoked_permission_stops_working_at_once(endpoint, blog):
     identity_id, credentials = member_credentials(endpoint, blog, "revoked")
     table = endpoint.with_credentials("dynamodb", credentials)
-    table.put_item(TableName="Profiles", Item={"userId": {"S": identity_id}})
+    table.put_item(TableName=TABLE, Item={"userId": {"S": identity_id}})
     iam = endpoint.client("iam")
-    names = iam.list_role_policies(RoleName="blog-member")["PolicyNames"]
-    saved = {n: iam.get_role_policy(RoleName="blog-member", PolicyName=n)["PolicyDocument"] for n in names}
+    names = iam.list_role_policies(RoleName="door-member")["PolicyNames"]
+    saved = {n: iam.get_role_policy(RoleName="door-member", PolicyName=n)["PolicyDocument"] for n in names}
     try:
         for name in names:
-            iam.delete_role_policy(RoleName="blog-member", PolicyName=name)
-        assert denied(table.put_item, TableName="Profiles", Item={"userId": {"S": identity_id}})[0] == (
+            iam.delete_role_policy(RoleName="door-member", PolicyName=name)
+        assert denied(table.put_item, TableName=TABLE, Item={"userId": {"S": identity_id}})[0] == (
             "AccessDeniedException"
         )
     finally:
         for name, document in saved.items():
-            iam.put_role_policy(RoleName="blog-member", PolicyName=name, PolicyDocument=json.dumps(document))
-    table.put_item(TableName="Profiles", Item={"userId": {"S": identity_id}})
+            iam.put_role_policy(RoleName="door-member", PolicyName=name, PolicyDocument=json.dumps(document))
+    table.put_item(TableName=TABLE, Item={"userId": {"S": identity_id}})
 
 
-def test_a_recreated_table_with_another_partition_key_is_authorized_by_its_new_key(endpoint, blog):  # noqa: F811
+def test_a_recreated_table_with_another_partition_key_is_authorized_by_its_new_key(endpoint, blog):
     identity_id, credentials = member_credentials(endpoint, blog, "partitioned")
     table = endpoint.with_credentials("dynamodb", credentials)
-    table.put_item(TableName="Profiles", Item={"userId": {"S": identity_id}})  # caches the key schema
+    table.put_item(TableName=TABLE, Item={"userId": {"S": identity_id}})  # caches the key schema
     admin = endpoint.client("dynamodb")
-    admin.delete_table(TableName="Profiles")
+    admin.delete_table(TableName=TABLE)
     admin.create_table(
-        TableName="Profiles",
+        TableName=TABLE,
         KeySchema=[{"AttributeName": "owner", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "owner", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
     try:
         item = {"owner": {"S": "us-east-1:someone-else"}, "userId": {"S": identity_id}}
-        assert denied(table.put_item, TableName="Profiles", Item=item)[0] == "AccessDeniedException"
-        table.put_item(TableName="Profiles", Item={"owner": {"S": identity_id}})
+        assert denied(table.put_item, TableName=TABLE, Item=item)[0] == "AccessDeniedException"
+        table.put_item(TableName=TABLE, Item={"owner": {"S": identity_id}})
     finally:
-        admin.delete_table(TableName="Profiles")
+        admin.delete_table(TableName=TABLE)
         admin.create_table(
-            TableName="Profiles",
+            TableName=TABLE,
             KeySchema=[{"AttributeName": "userId", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
 
 
-def test_guests_and_members_do_exactly_what_their_roles_allow_over_raw_http(endpoint, blog):  # noqa: F811
+def test_guests_and_members_do_exactly_what_their_roles_allow_over_raw_http(endpoint, blog):
     _, guest = guest_credentials(endpoint, blog)
     as_guest = Credentials(guest["AccessKeyId"], guest["SecretKey"], guest["SessionToken"])
-    url, headers = signed(f"{endpoint.url}/blog/comments/first.txt", "GET", "s3", as_guest)
+    url, headers = signed(f"{endpoint.url}/{BUCKET}/comments/first.txt", "GET", "s3", as_guest)
     assert send(url, headers=headers) == (200, b"hello")
-    url, headers = signed(f"{endpoint.url}/blog/comments/x.txt", "PUT", "s3", as_guest, b"no")
+    url, headers = signed(f"{endpoint.url}/{BUCKET}/comments/x.txt", "PUT", "s3", as_guest, b"no")
     status, body = send(url, "PUT", b"no", headers)
     assert (status, code_of(body)) == (403, "AccessDenied")
     identity_id, member = member_credentials(endpoint, blog, "raw-writer")
     as_member = Credentials(member["AccessKeyId"], member["SecretKey"], member["SessionToken"])
-    url, headers = signed(f"{endpoint.url}/blog/comments/{identity_id}/ok.txt", "PUT", "s3", as_member, b"ok")
+    url, headers = signed(
+        f"{endpoint.url}/{BUCKET}/comments/{identity_id}/ok.txt", "PUT", "s3", as_member, b"ok"
+    )
     assert send(url, "PUT", b"ok", headers)[0] == 200
     url, headers = signed(
-        f"{endpoint.url}/blog/comments/{identity_id}0/no.txt", "PUT", "s3", as_member, b"no"
+        f"{endpoint.url}/{BUCKET}/comments/{identity_id}0/no.txt", "PUT", "s3", as_member, b"no"
     )
     assert send(url, "PUT", b"no", headers)[0] == 403
-    url, headers = signed(f"{endpoint.url}/blog/comments/first.txt", "DELETE", "s3", as_member)
+    url, headers = signed(f"{endpoint.url}/{BUCKET}/comments/first.txt", "DELETE", "s3", as_member)
     assert send(url, "DELETE", headers=headers)[0] == 403
 
 

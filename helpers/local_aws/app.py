@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from moto.server import DomainDispatcherApplication, create_backend_app
 
@@ -44,21 +44,12 @@ from .internal import InternalAWS
 from .issued_credentials import CredentialsRegistry, RoleSessions
 from .sts.web_identity import WebIdentityLayer
 from .wire.authentication import AdministratorKeys, Authenticator
+from .wire.envelope import Layer, StartResponse, WSGIApp
 from .wire.services import ServiceCatalog
-
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 #: The local AWS's own endpoints (not AWS APIs; moto's own admin API lives under /moto-api/).
 STATUS_PATH = "/_local_aws/status"
 CLOCK_PATH = "/_local_aws/clock"
-
-
-class Layer(Protocol):
-    """A layer that owns some requests (for example every ``AWSCognitoIdentityService.*`` target)."""
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
-        """Answer the request, or return ``None`` to let the next layer (finally moto) answer it."""
 
 
 def json_answer(start_response: StartResponse, payload: Any, status: str = "200 OK") -> list[bytes]:
@@ -204,7 +195,15 @@ class LocalAWSApplication:
                 break
         if answer is None:
             if route.moto:
-                answer = self.moto.app(_moto_service(envelope.service))(environ, start_response)
+                try:
+                    moto_app = self.moto.app(envelope.service)
+                except LookupError:
+                    from .wire.errors import WireError
+
+                    message = f"The local AWS does not serve {envelope.service}."
+                    error = WireError.same("NotImplemented", message, 501)
+                    return envelope.error_answer(error).send(start_response, envelope.method)
+                answer = moto_app(environ, start_response)
             else:
                 from .front_door import unknown_operation
 
@@ -212,10 +211,6 @@ class LocalAWSApplication:
         for observer in route.observers:
             observer(envelope)
         return answer
-
-
-def _moto_service(signing_name: str) -> str:
-    return signing_name
 
 
 #: Response headers a browser app's SDK reads (request ids, error types, S3's ETag).

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -31,13 +31,9 @@ from urllib.parse import parse_qs
 from .query_protocol import read_body
 from .wire import authentication as auth
 from .wire import sigv2, sigv4
-from .wire.envelope import ANONYMOUS, ENVIRON_KEY, Principal, RequestEnvelope
+from .wire.envelope import ANONYMOUS, ENVIRON_KEY, Layer, Principal, RequestEnvelope, WSGIApp
 from .wire.errors import Denial, WireError
 from .wire.services import ServiceCatalog, ServiceDescription
-
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-Layer = Callable[[dict[str, Any], StartResponse], "Iterable[bytes] | None"]
 
 DEFAULT_REGION = "us-east-1"
 #: DynamoDB limits nesting to 32 levels ("Data types", DynamoDB Developer Guide); a deeper JSON body

@@ -8,12 +8,23 @@ re-reading the body or re-parsing the signature.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from .services import ServiceDescription
 
 ENVIRON_KEY = "local_aws.request"
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class Layer(Protocol):
+    """A WSGI layer that owns some requests (for example every cognito-identity operation)."""
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
+        """Answer the request, or return ``None`` to let the next layer (finally moto) answer it."""
 
 PrincipalKind = Literal["administrator", "issued", "anonymous"]
 
