@@ -185,6 +185,7 @@ class EnforcementLayer:
                 envelope.body,
                 account_id=ACCOUNT_ID,
                 signing=signing,
+                document=envelope.document,
                 partition_key_of=lambda table, index=None: self._partition_key(envelope.region, table, index),
             )
         operation = envelope.operation
