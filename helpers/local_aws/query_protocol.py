@@ -1,10 +1,9 @@
-"""AWS's query protocol (STS, IAM): form-encoded parameters in, XML out, for the layers that answer it."""
+"""AWS's query protocol (STS, IAM): XML answers for the layers, and the one reader of request bodies."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 
@@ -19,25 +18,6 @@ def read_body(environ: dict[str, Any]) -> bytes:
     body = environ["wsgi.input"].read(length) if length > 0 else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body
-
-
-def query_parameters(environ: dict[str, Any]) -> dict[str, str] | None:
-    """The request's parameters (query string and form body), or ``None`` when it is not a query request.
-
-    The body is read once and put back, so a layer that declines leaves it intact for moto.
-    """
-    params = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()}
-    content_type = environ.get("CONTENT_TYPE", "")
-    if environ.get("REQUEST_METHOD") == "POST" and content_type.startswith(
-        "application/x-www-form-urlencoded"
-    ):
-        body = read_body(environ)
-        try:
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-        except UnicodeDecodeError:
-            return None
-        params.update({k: v[-1] for k, v in form.items()})
-    return params if "Action" in params else None
 
 
 def element(name: str, value: Any) -> str:

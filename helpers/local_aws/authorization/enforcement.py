@@ -5,7 +5,10 @@ key, the credentials must not have expired (by the local AWS's clock), and the r
 IAM action, resources and condition keys (:mod:`.s3`, :mod:`.dynamodb`, or generically from the
 operation name), must be allowed by the role's policies intersected with the session's policies
 (:mod:`helpers.iam_policy`). Denials are answered in the service's own wire format with AWS's wording.
-Requests signed with any other key (the administrator's) pass through unchanged.
+
+It reads who asked from the request the front door parsed and authenticated (:mod:`..front_door`):
+the administrator's requests pass unchanged; anonymous S3 requests are checked against the bucket
+policy; other anonymous requests only reach it for operations AWS serves unsigned.
 """
 
 from __future__ import annotations
