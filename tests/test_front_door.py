@@ -344,7 +344,9 @@ def test_cognito_identity_answers_only_post(endpoint, pool, method):
 
 
 def test_a_policy_change_signed_for_IAM_in_capitals_is_refused(endpoint, blog):
-    body = b"Action=DeleteRolePolicy&Version=2010-05-08&RoleName=door-member&PolicyName=door-member-permissions"
+    body = (
+        b"Action=DeleteRolePolicy&Version=2010-05-08&RoleName=door-member&PolicyName=door-member-permissions"
+    )
     headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
     url, signed_headers = signed(
         endpoint.url + "/", "POST", "iam", body=body, headers=headers, scope_service="IAM"
