@@ -665,3 +665,25 @@ def test_browser_post_uploads_are_verified(endpoint):
     assert (status, code_of(body)) == (403, "SignatureDoesNotMatch")
     assert upload(post["fields"])[0] in (200, 204)
     assert admin.get_object(Bucket="post-uploads", Key="uploads/a.txt")["Body"].read() == b"uploaded"
+
+
+def test_made_up_keys_and_wrong_secrets_over_raw_http(endpoint, blog):
+    made_up = Credentials("AKIAMADEUP0000000000", "whatever")
+    wrong_secret = Credentials("testing", "not-testing")
+    for credentials, s3_code, json_code in (
+        (made_up, "InvalidAccessKeyId", "UnrecognizedClientException"),
+        (wrong_secret, "SignatureDoesNotMatch", "InvalidSignatureException"),
+    ):
+        url, headers = signed(f"{endpoint.url}/{BUCKET}/comments/first.txt", "DELETE", "s3", credentials)
+        status, body = send(url, "DELETE", headers=headers)
+        assert (status, code_of(body)) == (403, s3_code)
+        payload = json.dumps({"TableName": TABLE}).encode()
+        target = {
+            "X-Amz-Target": "DynamoDB_20120810.DeleteTable",
+            "Content-Type": "application/x-amz-json-1.0",
+        }
+        url, headers = signed(endpoint.url + "/", "POST", "dynamodb", credentials, payload, target)
+        status, body = send(url, "POST", payload, headers)
+        assert (status, code_of(body)) == (400, json_code)
+    assert endpoint.client("s3").get_object(Bucket=BUCKET, Key="comments/first.txt")
+    assert endpoint.client("dynamodb").describe_table(TableName=TABLE)
