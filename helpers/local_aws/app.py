@@ -152,6 +152,7 @@ class LocalAWSApplication:
         front_door: FrontDoor | None = None,
         authorization: EnforcementLayer | None = None,
         routes: RoutingTable | None = None,
+        moto: MotoServices | None = None,
     ) -> None:
         self.layers: list[Layer] = list(layers or [])
         self.backend: WSGIApp = backend or DomainDispatcherApplication(create_backend_app)
@@ -159,9 +160,9 @@ class LocalAWSApplication:
         self.front_door = front_door
         self.authorization = authorization
         self.routes = routes or RoutingTable([])
-        self.moto = (
-            MotoServices(self.backend) if isinstance(self.backend, DomainDispatcherApplication) else None
-        )
+        if moto is None and isinstance(self.backend, DomainDispatcherApplication):
+            moto = MotoServices(self.backend)
+        self.moto = moto
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         origin = environ.get("HTTP_ORIGIN")
@@ -275,7 +276,8 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
     """
     backend = DomainDispatcherApplication(create_backend_app)
     clock = Clock()
-    internal = InternalAWS(backend)
+    moto = MotoServices(backend)
+    internal = InternalAWS(backend, moto.app)
     registry = CredentialsRegistry()
     roles = RoleDirectory(internal)
     role_sessions = RoleSessions(roles, registry, clock)
@@ -304,6 +306,7 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
         front_door=FrontDoor(ServiceCatalog(), Authenticator(admin, registry, clock)),
         authorization=enforcement,
         routes=routes,
+        moto=moto,
     )
     app.layers.insert(0, ControlLayer(state, [*app.layers, enforcement, *routes.owners()], routes))
     return app
