@@ -687,3 +687,31 @@ def test_made_up_keys_and_wrong_secrets_over_raw_http(endpoint, blog):
         assert (status, code_of(body)) == (400, json_code)
     assert endpoint.client("s3").get_object(Bucket=BUCKET, Key="comments/first.txt")
     assert endpoint.client("dynamodb").describe_table(TableName=TABLE)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Amz-Date": "20261399T999999Z"},
+        {"X-Amz-Date": "yesterday"},
+        {"X-Amz-Date": "20261129T000000Z", "X-Amz-Content-Sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
+    ],
+)
+def test_malformed_signing_material_is_answered_4xx(endpoint, headers):
+    authorization = (
+        "AWS4-HMAC-SHA256 Credential=testing/20261129/us-east-1/s3/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64
+    )
+    status, body = send(
+        f"{endpoint.url}/{BUCKET}/x",
+        "PUT",
+        b"5;chunk-signature=zz\r\n",
+        {"Authorization": authorization, **headers},
+    )
+    assert 400 <= status < 500, body
+    for query in (
+        "AWSAccessKeyId=testing&Signature=x&Expires=99999999999999999999",
+        "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2Fb&X-Amz-Date=x&X-Amz-Expires=-1",
+    ):
+        status, body = send(f"{endpoint.url}/{BUCKET}/x?{query}")
+        assert 400 <= status < 500, (query, body)

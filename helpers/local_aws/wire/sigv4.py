@@ -148,11 +148,21 @@ def claims_from_form(fields: dict[str, str]) -> Claims:
     )
 
 
+def _is_date(amz_date: str) -> bool:
+    from datetime import datetime
+
+    try:
+        datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ")
+    except ValueError:
+        return False
+    return True
+
+
 def _claims(
     mechanism: Mechanism, credential: str, signed: str, signature: str, amz_date: str, token: str | None
 ) -> Claims:
     key_id, date, region, service = _credential(credential)
-    if not _AMZ_DATE.fullmatch(amz_date):
+    if not _AMZ_DATE.fullmatch(amz_date) or not _is_date(amz_date):
         raise MalformedSignature(f"X-Amz-Date must be in the ISO8601 basic format, got '{amz_date}'.")
     headers = tuple(signed.split(";")) if signed else ()
     if mechanism != "form" and "host" not in headers:
