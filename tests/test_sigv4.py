@@ -250,3 +250,24 @@ def test_chunk_signatures_chain_from_the_header_signature():
     assert not short.value.signature
     with pytest.raises(sigv4.ChunkError):
         sigv4.verify_chunks(b"zz;chunk-signature=00\r\n", claims, key, None, signed=True)
+
+
+def test_a_signed_trailer_chains_on_the_last_chunk_signature():
+    claims = sigv4.Claims(
+        "header", "testing", "20261129", "us-east-1", "s3", ("host",), "cd" * 32, "20261129T120000Z"
+    )
+    key = sigv4.signing_key("testing", "20261129", "us-east-1", "s3")
+    chunks = chunked_body([b"hello"], claims, key)  # ends with the 0-size chunk and an empty line
+    last = chunks.rsplit(b"chunk-signature=", 1)[1].split(b"\r\n", 1)[0].decode()
+    trailer = "x-amz-checksum-crc32:NhCmhg==\n"
+    digest = hashlib.sha256(trailer.encode()).hexdigest()
+    text = "\n".join(["AWS4-HMAC-SHA256-TRAILER", claims.amz_date, claims.scope, last, digest])
+    body = chunks[:-2] + b"x-amz-checksum-crc32:NhCmhg==\r\n"
+    good = body + f"x-amz-trailer-signature:{sigv4.sign(key, text)}\r\n\r\n".encode()
+    assert sigv4.verify_chunks(good, claims, key, 5, signed=True, trailer=True) == b"hello"
+    forged = good.replace(b"NhCmhg==", b"AAAAAA==")
+    with pytest.raises(sigv4.ChunkError) as refused:
+        sigv4.verify_chunks(forged, claims, key, 5, signed=True, trailer=True)
+    assert refused.value.signature
+    with pytest.raises(sigv4.ChunkError):
+        sigv4.verify_chunks(body + b"\r\n", claims, key, 5, signed=True, trailer=True)

@@ -26,6 +26,7 @@ class Layer(Protocol):
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
         """Answer the request, or return ``None`` to let the next layer (finally moto) answer it."""
 
+
 PrincipalKind = Literal["administrator", "issued", "anonymous"]
 
 

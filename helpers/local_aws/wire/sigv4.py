@@ -24,6 +24,7 @@ SIGV4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 STREAMING_PAYLOAD = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
 STREAMING_UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+STREAMING_PAYLOAD_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 #: "X-Amz-Expires ... minimum value 1, maximum 604800 (seven days)" (Amazon S3 API Reference).
 MAX_PRESIGNED_EXPIRES = 604800
@@ -283,12 +284,21 @@ class ChunkError(ValueError):
 
 
 def verify_chunks(
-    body: bytes, claims: Claims, key: bytes, decoded_length: int | None, *, signed: bool
+    body: bytes,
+    claims: Claims,
+    key: bytes,
+    decoded_length: int | None,
+    *,
+    signed: bool,
+    trailer: bool = False,
 ) -> bytes:
     """Check every chunk's signature (each chains on the previous one, starting from the header's) and
     that the chunks add up to ``x-amz-decoded-content-length``; returns the decoded body.
 
-    With ``signed`` false (``STREAMING-UNSIGNED-PAYLOAD-TRAILER``) only the framing is checked.
+    With ``signed`` false (``STREAMING-UNSIGNED-PAYLOAD-TRAILER``) only the framing is checked. With
+    ``trailer`` the last chunk is followed by trailing headers (a checksum) and, when signed, by
+    ``x-amz-trailer-signature``, chained on the last chunk's signature ("Signature calculations for
+    the Authorization header: Transferring payload in multiple chunks ... with trailing headers").
     """
     previous = claims.signature
     position, total, decoded = 0, 0, []
@@ -333,4 +343,28 @@ def verify_chunks(
         position += 2
     if decoded_length is not None and total != decoded_length:
         raise ChunkError("the chunks do not add up to x-amz-decoded-content-length")
+    if trailer:
+        _verify_trailer(body[position:], claims, key, previous if signed else None)
     return b"".join(decoded)
+
+
+def _verify_trailer(rest: bytes, claims: Claims, key: bytes, previous: str | None) -> None:
+    canonical, given = [], None
+    for line in rest.decode("latin-1").split("\r\n"):
+        if not line:
+            continue
+        name, colon, value = line.partition(":")
+        if not colon:
+            raise ChunkError("a trailing header is not 'name:value'")
+        if name.strip().lower() == "x-amz-trailer-signature":
+            given = value.strip()
+        else:
+            canonical.append(f"{name.strip().lower()}:{value.strip()}\n")
+    if previous is None:
+        return
+    if given is None:
+        raise ChunkError("the trailing headers carry no x-amz-trailer-signature")
+    digest = hashlib.sha256("".join(canonical).encode("latin-1")).hexdigest()
+    text = "\n".join(["AWS4-HMAC-SHA256-TRAILER", claims.amz_date, claims.scope, previous, digest])
+    if not signature_matches(sign(key, text), given):
+        raise ChunkError("the trailer signature does not match", signature=True)
