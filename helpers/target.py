@@ -116,9 +116,12 @@ def _connect_local(region: str | None) -> Target:
     )
     url = os.environ.get("AWS_ENDPOINT_URL") or _in_process_local_aws().url
     _use_local_environment(url, region)
+    # The local administrator's keys, explicitly: a learner's ambient profile must never sign local requests.
+    admin = local_aws.admin_keys()
     session = boto3.Session(
-        aws_access_key_id=local_aws.ADMIN_ACCESS_KEY_ID,
-        aws_secret_access_key=local_aws.ADMIN_SECRET_ACCESS_KEY,
+        aws_access_key_id=admin.access_key_id,
+        aws_secret_access_key=admin.secret_access_key,
+        aws_session_token=None,
         region_name=region,
     )
     return Target("local", session, region, local_aws.ACCOUNT_ID, url)

@@ -100,3 +100,15 @@ def test_real_aws_with_the_opt_in(monkeypatch, capsys):
 def test_unknown_target_is_an_error():
     with pytest.raises(ValueError, match="unknown target 'staging'"):
         connect("staging")
+
+
+def test_local_signs_with_the_local_administrators_keys_never_ambient_ones(monkeypatch, local_aws_url):
+    """A learner's real keys in the environment must not sign local requests (the local AWS would
+    refuse them now that it checks signatures)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALLEARNERKEY00")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "real-token")
+    chosen = connect(quiet=True)
+    frozen = chosen.session.get_credentials().get_frozen_credentials()
+    assert (frozen.access_key, frozen.secret_key, frozen.token) == ("testing", "testing", None)
+    assert chosen.session.client("sts").get_caller_identity()["Account"] == ACCOUNT_ID

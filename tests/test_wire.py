@@ -11,7 +11,7 @@ import urllib.request
 
 import botocore.session
 import pytest
-from botocore.auth import SigV4Auth
+from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -83,7 +83,7 @@ def test_guest_then_signed_requests_over_plain_http(endpoint):
     assert isinstance(credentials["Expiration"], (int, float))  # epoch seconds on the wire [§0]
 
     request = AWSRequest("GET", f"{url}/http-bucket/a.txt")
-    SigV4Auth(
+    S3SigV4Auth(  # S3 requires x-amz-content-sha256, which S3SigV4Auth adds
         Credentials(credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"]),
         "s3",
         "us-east-1",
@@ -93,7 +93,7 @@ def test_guest_then_signed_requests_over_plain_http(endpoint):
     ) as answer:
         assert answer.read() == b"over http"
     request = AWSRequest("PUT", f"{url}/http-bucket/b.txt", data=b"no")
-    SigV4Auth(
+    S3SigV4Auth(
         Credentials(credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"]),
         "s3",
         "us-east-1",

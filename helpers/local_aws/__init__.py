@@ -11,6 +11,15 @@ from collections.abc import MutableMapping
 from .app import STATUS_PATH, LocalAWSApplication, make_app
 from .constants import ACCOUNT_ID, ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, DEFAULT_REGION
 from .server import DEFAULT_HOST, LocalAWS
+from .wire.authentication import AdministratorKeys
+
+
+def admin_keys() -> AdministratorKeys:
+    """The local administrator's key pair: ``LOCAL_AWS_ADMIN_ACCESS_KEY_ID`` and
+    ``LOCAL_AWS_ADMIN_SECRET_ACCESS_KEY`` when set (as given to ``python -m helpers.local_aws``), else
+    ``testing``/``testing``."""
+    return AdministratorKeys.from_environment()
+
 
 #: Variables that would make boto3 mix the local administrator's keys with some other identity.
 CLEARED_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
@@ -25,8 +34,8 @@ def client_environment(url: str, region: str = DEFAULT_REGION) -> dict[str, str]
         "AWS_ENDPOINT_URL": url,
         "AWS_DEFAULT_REGION": region,
         "AWS_REGION": region,
-        "AWS_ACCESS_KEY_ID": ADMIN_ACCESS_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": ADMIN_SECRET_ACCESS_KEY,
+        "AWS_ACCESS_KEY_ID": admin_keys().access_key_id,
+        "AWS_SECRET_ACCESS_KEY": admin_keys().secret_access_key,
     }
 
 
@@ -42,12 +51,16 @@ def export_client_environment(
 
 __all__ = [
     "ACCOUNT_ID",
+    "ADMIN_ACCESS_KEY_ID",
+    "ADMIN_SECRET_ACCESS_KEY",
     "CLEARED_VARIABLES",
     "DEFAULT_HOST",
     "DEFAULT_REGION",
     "STATUS_PATH",
+    "AdministratorKeys",
     "LocalAWS",
     "LocalAWSApplication",
+    "admin_keys",
     "client_environment",
     "export_client_environment",
     "make_app",

@@ -1,16 +1,21 @@
-"""The local AWS as one WSGI application: moto's server app, with the project's own layers in front.
+"""The local AWS as one WSGI application: moto's server apps, with the project's own layers in front.
 
-moto answers every AWS service on one port, routing by host, path, ``X-Amz-Target`` and the
-signature's credential scope (``moto.server.DomainDispatcherApplication``). The project extends it
-from the outside, as ``../shared/docs/moto-notes.md`` recommends: each *layer* sees a request first
-and either answers it (returns a WSGI response iterable) or declines (returns ``None``), in which case
-the request goes on to the next layer and finally to moto unchanged. That depends only on names moto
-exports and on AWS's wire formats, so any client (boto3, the AWS CLI, the JavaScript SDK) talks to it.
+Requests meet, in order:
 
-Layers, in order: the local AWS's own endpoints (status, clock), the identity pools' OpenID keys, the
-stand-in identity providers (``/_local_aws/providers``, ``/_local_aws/oidc``; local only), IAM's change watch,
-IAM enforcement for requests signed with credentials the local AWS issued, cognito-identity itself,
-STS AssumeRoleWithWebIdentity, IAM's trust-policy rule for identity pools.
+1. the local AWS's own endpoints (status, clock), the identity pools' OpenID keys and the stand-in
+   identity providers (``/_local_aws/providers``, ``/_local_aws/oidc``; local only): paths that are not
+   AWS APIs; moto's admin API under ``/moto-api/``;
+2. the front door (:mod:`.front_door`): every AWS API request parsed once into a
+   :class:`~.wire.envelope.RequestEnvelope` (service, operation, region, principal, body), its signature
+   verified; a request it cannot attribute or authenticate gets AWS's error;
+3. authorization (:mod:`.authorization.enforcement`): issued credentials checked against their role's
+   policies, anonymous S3 requests against the bucket policy; the administrator passes;
+4. the owner of (service, operation) in the routing table (:func:`routing_table`; the status endpoint
+   prints it): the project's cognito-identity, STS AssumeRoleWithWebIdentity, IAM's trust-policy rule,
+   then moto's app for exactly that service. Observers drop caches the operation made stale.
+
+This depends only on names moto exports and on AWS's wire formats, so any client (boto3, the AWS CLI,
+the JavaScript SDK) talks to it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from moto.server import DomainDispatcherApplication, create_backend_app
 
@@ -29,7 +34,8 @@ from .cognito_identity.models import CognitoIdentityBackends, Collaborators
 from .cognito_identity.open_id_token import DISCOVERY_PATH, JWKS_PATH, OpenIdTokenSigner, discovery_document
 from .cognito_identity.provider_logins import ProviderLogins
 from .cognito_identity.responses import CognitoIdentityLayer
-from .control import CLOCK_PATH, STATUS_PATH, ControlLayer, LocalAWSReset  # noqa: F401  [edges]
+from .control import CLOCK_PATH, STATUS_PATH, ControlLayer, LocalAWSReset  # noqa: F401 (re-exported)
+from .front_door import FrontDoor, MotoServices, Refused, Route, RoutingTable
 from .iam.oidc_providers import OidcProviders
 from .iam.roles import IamChangeWatch, RoleDirectory
 from .iam.trust_policy_guard import TrustPolicyGuard
@@ -38,19 +44,12 @@ from .identity_providers.http_api import IdentityProvidersLayer
 from .internal import InternalAWS
 from .issued_credentials import CredentialsRegistry, RoleSessions
 from .sts.web_identity import WebIdentityLayer
+from .wire.authentication import AdministratorKeys, Authenticator
+from .wire.envelope import Layer, StartResponse, WSGIApp
+from .wire.services import ServiceCatalog
 
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
-
-# The local AWS's own endpoints (not AWS APIs; moto's own admin API lives under /moto-api/) and the guard
-# in front of them live in control.py [edges].
-
-
-class Layer(Protocol):
-    """A layer that owns some requests (for example every ``AWSCognitoIdentityService.*`` target)."""
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
-        """Answer the request, or return ``None`` to let the next layer (finally moto) answer it."""
+# The local AWS's own endpoints (status, clock, one reset) and the guard in front of them and moto's API
+# live in control.py; cross-origin rules and request bodies are edges the server puts around this app.
 
 
 def json_answer(start_response: StartResponse, payload: Any, status: str = "200 OK") -> list[bytes]:
@@ -90,25 +89,79 @@ class OpenIdKeysLayer:
 
 
 class LocalAWSApplication:
-    """moto's dispatcher with the project's layers in front of it."""
+    """The local endpoints, then the front door, authorization and the routing table in front of moto.
+
+    ``layers`` are the local endpoints (tried in order; each answers or returns ``None``). Without a
+    ``front_door`` (a bare application, as some tests build) every other request goes to ``backend``.
+    """
 
     def __init__(
         self,
         layers: list[Layer] | None = None,
         backend: WSGIApp | None = None,
         state: LocalAWSState | None = None,
+        *,
+        front_door: FrontDoor | None = None,
+        authorization: EnforcementLayer | None = None,
+        routes: RoutingTable | None = None,
+        moto: MotoServices | None = None,
     ) -> None:
         self.layers: list[Layer] = list(layers or [])
         self.backend: WSGIApp = backend or DomainDispatcherApplication(create_backend_app)
         self.state = state
+        self.front_door = front_door
+        self.authorization = authorization
+        self.routes = routes or RoutingTable([])
+        if moto is None and isinstance(self.backend, DomainDispatcherApplication):
+            moto = MotoServices(self.backend)
+        self.moto = moto
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        # CORS is decided per endpoint around the whole application: cross_origin.py [edges].
         for layer in self.layers:
             answer = layer(environ, start_response)
             if answer is not None:
                 return answer
-        return self.backend(environ, start_response)
+        path = str(environ.get("PATH_INFO", ""))
+        if self.front_door is None or self.moto is None:
+            return self.backend(environ, start_response)
+        if path.startswith("/moto-api") or path == "/favicon.ico":
+            return self.moto.app_named("moto_api")(environ, start_response)
+        if environ.get("REQUEST_METHOD") == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ:
+            # A CORS preflight carries no credentials and is no AWS operation. Served, the application
+            # never sees one (``cross_origin.CrossOriginPolicy`` answers them); bare, moto answers it.
+            return self.backend(environ, start_response)
+        try:
+            envelope = self.front_door.parse(environ)
+        except Refused as refused:
+            return refused.denial.send(start_response, str(environ.get("REQUEST_METHOD", "GET")))
+        if self.authorization is not None:
+            answer = self.authorization(environ, start_response)
+            if answer is not None:
+                return answer
+        route = self.routes.lookup(envelope.service, envelope.operation)
+        answer = None
+        for layer in route.layers:
+            answer = layer(environ, start_response)
+            if answer is not None:
+                break
+        if answer is None:
+            if route.moto:
+                try:
+                    moto_app = self.moto.app(envelope.service)
+                except LookupError:
+                    from .wire.errors import WireError
+
+                    message = f"The local AWS does not serve {envelope.service}."
+                    error = WireError.same("NotImplemented", message, 501)
+                    return envelope.error_answer(error).send(start_response, envelope.method)
+                answer = moto_app(environ, start_response)
+            else:
+                from .front_door import unknown_operation
+
+                answer = envelope.error_answer(unknown_operation()).send(start_response, envelope.method)
+        for observer in route.observers:
+            observer(envelope)
+        return answer
 
 
 def _moto_json_fetcher(backend: WSGIApp) -> Callable[[str], Any]:
@@ -142,11 +195,16 @@ def _group_roles(internal: InternalAWS) -> Callable[[str, str], tuple[str | None
     return group_roles
 
 
-def make_app() -> LocalAWSApplication:
-    """Build the local AWS application with every layer the project provides."""
+def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
+    """Build the local AWS application with every layer the project provides.
+
+    ``admin`` is the local administrator's key pair; by default ``LOCAL_AWS_ADMIN_ACCESS_KEY_ID`` and
+    ``LOCAL_AWS_ADMIN_SECRET_ACCESS_KEY``, else ``testing``/``testing``.
+    """
     backend = DomainDispatcherApplication(create_backend_app)
     clock = Clock()
-    internal = InternalAWS(backend)
+    moto = MotoServices(backend)
+    internal = InternalAWS(backend, moto.app)
     registry = CredentialsRegistry()
     roles = RoleDirectory(internal)
     role_sessions = RoleSessions(roles, registry, clock)
@@ -157,19 +215,69 @@ def make_app() -> LocalAWSApplication:
     ProviderLogins(providers, oidc_providers).register(verifier)
     backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
     state = LocalAWSState(clock, internal, registry, role_sessions, signer, backends)
-    layers: list[Layer] = [
-        OpenIdKeysLayer(signer),
-        IdentityProvidersLayer(providers),
-        IamChangeWatch(roles),
-        EnforcementLayer(registry, clock, roles),
+    admin = admin or AdministratorKeys.from_environment()
+    enforcement = EnforcementLayer(registry, clock, roles)
+    iam_watch = IamChangeWatch(roles)
+    routes = routing_table(
         CognitoIdentityLayer(backends),
         WebIdentityLayer(signer, role_sessions, oidc_providers),
         TrustPolicyGuard(),
-    ]
-    app = LocalAWSApplication(layers, backend, state)
-    # [edges] One reset for moto and every layer's state; the guard for the administrative endpoints.
-    reset = LocalAWSReset(
-        backend, [clock.reset, registry.reset, backends.reset, roles.invalidate, providers.reset]
+        iam_watch,
+        enforcement,
     )
-    app.layers.insert(0, ControlLayer(clock, reset, lambda: [type(layer).__name__ for layer in app.layers]))
+    layers: list[Layer] = [OpenIdKeysLayer(signer), IdentityProvidersLayer(providers)]
+    app = LocalAWSApplication(
+        layers,
+        backend,
+        state,
+        front_door=FrontDoor(ServiceCatalog(), Authenticator(admin, registry, clock)),
+        authorization=enforcement,
+        routes=routes,
+        moto=moto,
+    )
+    # One reset for moto and every layer's state; the guard for the administrative endpoints.
+    reset = LocalAWSReset(
+        backend,
+        [clock.reset, registry.reset, backends.reset, roles.invalidate, providers.reset, enforcement.reset],
+    )
+    names = [type(layer).__name__ for layer in (*layers, enforcement, *routes.owners())]
+    app.layers.insert(0, ControlLayer(clock, reset, lambda: names, routes=routes.describe))
     return app
+
+
+def routing_table(
+    cognito_identity: Layer,
+    web_identity: Layer,
+    trust_policy_guard: Layer,
+    iam_watch: IamChangeWatch,
+    enforcement: EnforcementLayer,
+) -> RoutingTable:
+    """Who answers each (service, operation) once the front door and authorization have passed it."""
+    return RoutingTable(
+        [
+            # Every identity-pool operation is the project's own; moto's model never answers one.
+            Route("cognito-identity", None, [cognito_identity], moto=False),
+            Route("sts", frozenset({"AssumeRoleWithWebIdentity"}), [web_identity], moto=False),
+            Route(
+                "iam",
+                frozenset({"CreateRole", "UpdateAssumeRolePolicy"}),
+                [trust_policy_guard],
+                observers=[iam_watch.observe],
+            ),
+            Route("iam", None, observers=[iam_watch.observe]),
+            Route(
+                "dynamodb",
+                frozenset(
+                    {
+                        "CreateTable",
+                        "DeleteTable",
+                        "UpdateTable",
+                        "RestoreTableFromBackup",
+                        "RestoreTableToPointInTime",
+                        "ImportTable",
+                    }
+                ),
+                observers=[enforcement.forget_key_schema],
+            ),
+        ]
+    )

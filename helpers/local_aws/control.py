@@ -199,11 +199,13 @@ class ControlLayer:
         reset: LocalAWSReset | None = None,
         layer_names: Callable[[], list[str]] = list,
         guard: AdminGuard | None = None,
+        routes: Callable[[], list[Any]] = list,
     ) -> None:
         self.clock = clock
         self.reset = reset
         self.layer_names = layer_names
         self.guard = guard or AdminGuard()
+        self.routes = routes
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
         if classify(environ).kind != "admin":
@@ -246,6 +248,7 @@ class ControlLayer:
             "service": "local-aws",
             "moto": moto.__version__,
             "layers": self.layer_names(),
+            "routes": self.routes(),
             "clock": self._clock(),
         }
 

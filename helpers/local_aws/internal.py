@@ -9,6 +9,7 @@ project's own layers (no enforcement, no recursion).
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any
 
@@ -21,8 +22,10 @@ INTERNAL_ENDPOINT = "http://local-aws.internal"
 class InternalAWS:
     """Factory of in-process clients for one WSGI application (moto's dispatcher)."""
 
-    def __init__(self, wsgi_app: Any) -> None:
+    def __init__(self, wsgi_app: Any, app_for_service: Any = None) -> None:
         self._wsgi_app = wsgi_app
+        # moto's app for one service (``front_door.MotoServices.app``): the dispatcher need not guess.
+        self._app_for_service = app_for_service
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
@@ -41,11 +44,11 @@ class InternalAWS:
                     aws_secret_access_key=ADMIN_SECRET_ACCESS_KEY,
                     config=Config(retries={"max_attempts": 1}),
                 )
-                client.meta.events.register("before-send", self._send)
+                client.meta.events.register("before-send", functools.partial(self._send, service))
                 self._clients[key] = client
             return self._clients[key]
 
-    def _send(self, request: Any, **_: Any) -> Any:
+    def _send(self, service: str, request: Any, **_: Any) -> Any:
         from botocore.awsrequest import AWSResponse
         from werkzeug.test import EnvironBuilder, run_wsgi_app
 
@@ -62,7 +65,8 @@ class InternalAWS:
             environ = builder.get_environ()
         finally:
             builder.close()
-        app_iter, status, headers = run_wsgi_app(self._wsgi_app, environ, buffered=True)
+        app = self._app_for_service(service) if self._app_for_service is not None else self._wsgi_app
+        app_iter, status, headers = run_wsgi_app(app, environ, buffered=True)
         try:
             content = b"".join(app_iter)
         finally:

@@ -1,10 +1,9 @@
-"""AWS's query protocol (STS, IAM): form-encoded parameters in, XML out, for the layers that answer it."""
+"""AWS's query protocol (STS, IAM): XML answers for the layers, and the one reader of request bodies."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 
@@ -19,25 +18,6 @@ def read_body(environ: dict[str, Any]) -> bytes:
     body = environ["wsgi.input"].read(length) if length > 0 else b""
     environ["wsgi.input"] = io.BytesIO(body)
     return body
-
-
-def query_parameters(environ: dict[str, Any]) -> dict[str, str] | None:
-    """The request's parameters (query string and form body), or ``None`` when it is not a query request.
-
-    The body is read once and put back, so a layer that declines leaves it intact for moto.
-    """
-    params = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()}
-    content_type = environ.get("CONTENT_TYPE", "")
-    if environ.get("REQUEST_METHOD") == "POST" and content_type.startswith(
-        "application/x-www-form-urlencoded"
-    ):
-        body = read_body(environ)
-        try:
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-        except UnicodeDecodeError:
-            return None
-        params.update({k: v[-1] for k, v in form.items()})
-    return params if "Action" in params else None
 
 
 def element(name: str, value: Any) -> str:
@@ -56,11 +36,7 @@ def xml_answer(start_response: Any, action: str, namespace: str, result_xml: str
 def xml_error(
     start_response: Any, namespace: str, code: str, message: str, status: int = 400, sender: bool = True
 ) -> list[bytes]:
-    body = (
-        f'<ErrorResponse xmlns="{namespace}"><Error><Type>{"Sender" if sender else "Receiver"}</Type>'
-        f"{element('Code', code)}{element('Message', message)}</Error>"
-        f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
-    ).encode()
-    reason = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}.get(status, "Error")
-    start_response(f"{status} {reason}", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
-    return [body]
+    """Send a query-protocol ``<ErrorResponse>`` (written by :func:`..wire.errors.query_error`)."""
+    from .wire.errors import query_error
+
+    return query_error(namespace, code, message, status, sender).send(start_response)

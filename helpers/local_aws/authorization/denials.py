@@ -18,12 +18,9 @@ Every builder returns a :class:`Denial` (status, headers, body) for the enforcem
 
 from __future__ import annotations
 
-import json
-import secrets
-import string
-import zlib
-from typing import Literal, NamedTuple
-from xml.sax.saxutils import escape
+from typing import Literal
+
+from ..wire.errors import Denial, json_error, s3_error
 
 #: Why IAM denied: which policy type failed to allow, or explicitly denied.
 DenialReason = Literal[
@@ -34,21 +31,6 @@ DenialReason = Literal[
     "explicit deny in a session policy",
     "explicit deny in a resource-based policy",
 ]
-
-
-class Denial(NamedTuple):
-    """An HTTP answer: status code, headers and body bytes."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    @property
-    def status_line(self) -> str:
-        """The WSGI status string, for example ``"403 Forbidden"``."""
-        from http import HTTPStatus
-
-        return f"{self.status} {HTTPStatus(self.status).phrase}"
 
 
 def access_denied_message(
@@ -67,34 +49,7 @@ def access_denied_message(
     return f"{sentence} because {reason} the {action} action"
 
 
-def _request_id(length: int) -> str:
-    return "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(length))
-
-
 # --- Amazon S3 (REST-XML; "Error responses", Amazon S3 API Reference) -------------------------------------
-
-
-def s3_error(
-    code: str, message: str, status: int, *, method: str = "GET", extra: dict[str, str] | None = None
-) -> Denial:
-    """An S3 ``<Error>`` document. HEAD requests get the status and headers only: a HEAD has no body,
-    which is why boto3 reports a denied ``head_object`` as code ``"403"`` rather than ``AccessDenied``."""
-    request_id = _request_id(16)
-    host_id = secrets.token_urlsafe(57)
-    headers = [
-        ("x-amz-request-id", request_id),
-        ("x-amz-id-2", host_id),
-        ("Content-Type", "application/xml"),
-    ]
-    if method.upper() == "HEAD":
-        return Denial(status, headers, b"")
-    fields = "".join(f"<{name}>{escape(value)}</{name}>" for name, value in (extra or {}).items())
-    body = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>{fields}"
-        f"<RequestId>{request_id}</RequestId><HostId>{escape(host_id)}</HostId></Error>"
-    ).encode()
-    return Denial(status, [*headers, ("Content-Length", str(len(body)))], body)
 
 
 def s3_access_denied(
@@ -126,31 +81,6 @@ def s3_invalid_token(*, method: str = "GET") -> Denial:
 
 
 # --- JSON protocols (DynamoDB is JSON 1.0; "Error handling with DynamoDB", DynamoDB Developer Guide) ------
-
-
-def json_error(
-    type_name: str,
-    message: str,
-    *,
-    status: int = 400,
-    content_type: str = "application/x-amz-json-1.1",
-    message_field: str = "message",
-    namespace: str = "com.amazon.coral.service",
-) -> Denial:
-    """A JSON-protocol error: ``{"__type": "<namespace>#<type_name>", "<message_field>": message}``.
-
-    botocore reads the code from the part of ``__type`` after ``#`` and the message from ``message`` or
-    ``Message``. The ``x-amz-crc32`` header is the CRC32 of the body, which botocore checks for DynamoDB.
-    """
-    error_type = f"{namespace}#{type_name}" if namespace else type_name
-    body = json.dumps({"__type": error_type, message_field: message}, separators=(",", ":")).encode()
-    headers = [
-        ("x-amzn-RequestId", _request_id(52)),
-        ("Content-Type", content_type),
-        ("Content-Length", str(len(body))),
-        ("x-amz-crc32", str(zlib.crc32(body))),
-    ]
-    return Denial(status, headers, body)
 
 
 def json_access_denied(

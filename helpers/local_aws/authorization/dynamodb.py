@@ -411,12 +411,14 @@ def map_dynamodb_request(
     region: str | None = None,
     signing: SigningInfo | None = None,
     partition: str = "aws",
+    document: Any = None,
 ) -> MappedOperation:
     """Map a DynamoDB JSON 1.0 request (``X-Amz-Target: DynamoDB_20120810.<Operation>``) to IAM checks.
 
     ``region`` defaults to the signature's credential scope (the region the client called), then
     ``us-east-1``. Without ``partition_key_of`` no ``dynamodb:LeadingKeys`` are computed, so policies
-    conditioned on them see the key as absent.
+    conditioned on them see the key as absent. ``document`` is the body already parsed (the front
+    door's), so it is not parsed twice.
     """
     target = header(environ, "X-Amz-Target") or ""
     if not target.startswith(TARGET_PREFIX):
@@ -428,7 +430,7 @@ def map_dynamodb_request(
         signing = extract_signing(environ, body)
     region = region or (signing.region if signing else None) or "us-east-1"
     try:
-        parsed = json.loads(body or b"{}")
+        parsed = document if document is not None else json.loads(body or b"{}")
     except ValueError:
         return unmapped(SERVICE, "the request body is not JSON", operation)
     if not isinstance(parsed, dict):

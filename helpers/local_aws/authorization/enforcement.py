@@ -5,11 +5,15 @@ key, the credentials must not have expired (by the local AWS's clock), and the r
 IAM action, resources and condition keys (:mod:`.s3`, :mod:`.dynamodb`, or generically from the
 operation name), must be allowed by the role's policies intersected with the session's policies
 (:mod:`helpers.iam_policy`). Denials are answered in the service's own wire format with AWS's wording.
-Requests signed with any other key (the administrator's) pass through unchanged.
+
+It reads who asked from the request the front door parsed and authenticated (:mod:`..front_door`):
+the administrator's requests pass unchanged; anonymous S3 requests are checked against the bucket
+policy; other anonymous requests only reach it for operations AWS serves unsigned.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +21,8 @@ from ..clock import Clock
 from ..constants import ACCOUNT_ID
 from ..iam.roles import RoleDirectory
 from ..issued_credentials import CredentialsRegistry, IssuedCredentials
-from ..query_protocol import query_parameters, read_body, xml_error
+from ..query_protocol import xml_error
+from ..wire.envelope import RequestEnvelope, envelope_of
 from .denials import (
     Denial,
     DenialReason,
@@ -28,13 +33,13 @@ from .denials import (
     json_access_denied,
     json_error,
     s3_access_denied,
+    s3_access_denied_plain,
     s3_expired_token,
     s3_invalid_token,
 )
 from .dynamodb import map_dynamodb_request
 from .request import AuthorizationRequest, MappedOperation
-from .s3 import map_s3_request
-from .signing import SigningInfo, extract_signing
+from .s3 import map_s3_request, s3_location
 
 #: Operations every caller may perform without any permission (IAM User Guide, GetCallerIdentity).
 NO_PERMISSION_NEEDED = {("sts", "GetCallerIdentity")}
@@ -45,43 +50,45 @@ _QUERY_NAMESPACES = {
 
 
 class EnforcementLayer:
+    """Authorization of the request the front door parsed: the administrator passes; credentials the
+    local AWS issued are checked against their role's and session's policies; anonymous S3 requests
+    against the bucket policy (other anonymous requests reached here only for operations AWS serves
+    unsigned)."""
+
     def __init__(self, registry: CredentialsRegistry, clock: Clock, roles: RoleDirectory) -> None:
         self.registry = registry
         self.clock = clock
         self.roles = roles
         self.internal = roles.internal
         self._partition_keys: dict[tuple[str, str], str | None] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
-        path = environ.get("PATH_INFO", "")
-        if path.startswith(("/moto-api", "/_local_aws")):
+        envelope = envelope_of(environ)
+        if envelope is None or envelope.principal.kind == "administrator":
             return None
-        body = read_body(environ)
-        signing = extract_signing(environ, body)
-        if signing is None or not signing.access_key_id:
-            return None
-        credentials = self.registry.get(signing.access_key_id)
-        if credentials is None:
-            return None
-        denial = self.check(environ, body, signing, credentials)
-        if denial is None:
-            if signing.service == "sts" and _operation_name(environ, "query") == "GetCallerIdentity":
+        if envelope.principal.is_anonymous:
+            if envelope.service != "s3":
+                return None
+            denial = self.check_anonymous_s3(environ, envelope)
+        else:
+            credentials = envelope.principal.credentials
+            denial = self.check(environ, envelope, credentials)
+            if denial is None and (envelope.service, envelope.operation) == ("sts", "GetCallerIdentity"):
                 return _caller_identity(start_response, credentials)
+        if denial is None:
             return None
-        start_response(denial.status_line, denial.headers)
-        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [denial.body]
+        return denial.send(start_response, envelope.method)
 
     def check(
-        self, environ: dict[str, Any], body: bytes, signing: SigningInfo, credentials: IssuedCredentials
+        self, environ: dict[str, Any], envelope: RequestEnvelope, credentials: IssuedCredentials
     ) -> Denial | None:
-        service = signing.service or ""
-        protocol = _protocol(environ, service)
-        method = str(environ.get("REQUEST_METHOD", "GET"))
-        if signing.security_token != credentials.session_token:
+        service, protocol, method = envelope.service, envelope.protocol, envelope.method
+        if envelope.signing is None or envelope.signing.security_token != credentials.session_token:
             return _invalid_token(protocol, service, method)
         if self.clock.now() >= credentials.expiration:
             return _expired(protocol, service, method)
-        mapped = self.map(environ, body, signing, service, protocol)
+        mapped = self.map(environ, envelope)
         if mapped is None:
             return None
         if not mapped.is_mapped:
@@ -125,22 +132,71 @@ class EnforcementLayer:
                 )
         return None
 
-    def map(
-        self, environ: dict[str, Any], body: bytes, signing: SigningInfo, service: str, protocol: str
-    ) -> MappedOperation | None:
+    def check_anonymous_s3(self, environ: dict[str, Any], envelope: RequestEnvelope) -> Denial | None:
+        """An unsigned S3 request: allowed only when the bucket policy allows it for everyone
+        (``"Principal": "*"``), as S3 evaluates anonymous requests ("Bucket policy examples", S3 User
+        Guide). The answer to anyone else is S3's reason-less ``AccessDenied``."""
+        from helpers.iam_policy import Principal, Request, evaluate_trust_policy
+
+        from .signing import SigningInfo
+
+        mapped = map_s3_request(environ, envelope.body, SigningInfo(None, None, region=envelope.region))
+        if not mapped.is_mapped or not mapped.requests:
+            return s3_access_denied_plain(method=envelope.method)
+        bucket, _ = s3_location(environ)
+        policy = self._bucket_policy(bucket) if bucket else None
+        if policy is None:
+            return s3_access_denied_plain(method=envelope.method)
+        now = self.clock.now_datetime()
+        anonymous = Principal("AWS", ("anonymous",))
+        for needed in mapped.requests:
+            context = {
+                "aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "aws:EpochTime": str(int(now.timestamp())),
+                **needed.context,
+            }
+            try:
+                decision = evaluate_trust_policy(
+                    Request(needed.action, needed.resources, anonymous, context), policy, "bucket policy"
+                )
+            except ValueError:  # a policy moto stored but IAM's grammar refuses: allows nothing
+                return s3_access_denied_plain(method=envelope.method)
+            if not decision.allowed:
+                return s3_access_denied_plain(method=envelope.method)
+        return None
+
+    def _bucket_policy(self, bucket: str) -> str | None:
+        """The bucket's policy as S3 holds it now (read on each anonymous request: never stale)."""
+        s3 = self.internal.client("s3")
+        try:
+            return s3.get_bucket_policy(Bucket=bucket)["Policy"]
+        except Exception:  # noqa: BLE001 - no bucket or no policy: nothing allows anonymous access
+            return None
+
+    def reset(self) -> None:
+        """Forget every cached key schema (the local AWS's reset)."""
+        with self._lock:
+            self._partition_keys.clear()
+
+    def forget_key_schema(self, envelope: RequestEnvelope) -> None:
+        """Observer of CreateTable/DeleteTable/UpdateTable...: the table's key schema may have changed."""
+        with self._lock:
+            self._partition_keys.clear()
+
+    def map(self, environ: dict[str, Any], envelope: RequestEnvelope) -> MappedOperation | None:
+        service, signing = envelope.service, envelope.signing
         if service == "s3":
-            return map_s3_request(environ, body, signing)
+            return map_s3_request(environ, envelope.body, signing)
         if service == "dynamodb":
             return map_dynamodb_request(
                 environ,
-                body,
+                envelope.body,
                 account_id=ACCOUNT_ID,
                 signing=signing,
-                partition_key_of=lambda table, index=None: self._partition_key(
-                    signing.region or "us-east-1", table, index
-                ),
+                document=envelope.document,
+                partition_key_of=lambda table, index=None: self._partition_key(envelope.region, table, index),
             )
-        operation = _operation_name(environ, protocol)
+        operation = envelope.operation
         if operation is None:
             from .request import unmapped
 
@@ -196,20 +252,6 @@ def _caller_identity(start_response: Any, credentials: IssuedCredentials) -> lis
         + element("UserId", credentials.assumed_role_id)
         + element("Account", credentials.caller_arn.split(":")[4]),
     )
-
-
-def _protocol(environ: dict[str, Any], service: str) -> str:
-    if service == "s3":
-        return "rest-xml"
-    if environ.get("HTTP_X_AMZ_TARGET"):
-        return "json"
-    return "query"
-
-
-def _operation_name(environ: dict[str, Any], protocol: str) -> str | None:
-    if protocol == "json":
-        return environ["HTTP_X_AMZ_TARGET"].rsplit(".", 1)[-1] or None
-    return (query_parameters(environ) or {}).get("Action")
 
 
 def _reason(decision: Any) -> DenialReason:

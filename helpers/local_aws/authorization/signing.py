@@ -1,7 +1,8 @@
 """Who signed a request: the access key id, the credential scope and the session token.
 
-This reads the signature's *claims*; it does not verify the signature (the enforcement layer looks the
-access key up among the credentials it issued). Formats, from the AWS documentation:
+This reads the signature's *claims* in the shape the S3 and DynamoDB mappers read (``s3:authType``,
+``aws:RequestedRegion``); signatures are verified by the front door (:mod:`..wire.authentication`),
+which hands the mappers the claims it checked. Formats, from the AWS documentation:
 
 * SigV4 ``Authorization`` header and presigned query string ("Authenticating Requests (AWS Signature
   Version 4)", Amazon S3 API Reference; "Elements of an AWS API request signature", IAM User Guide):

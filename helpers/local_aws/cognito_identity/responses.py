@@ -14,15 +14,14 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from ..constants import ACCOUNT_ID, DEFAULT_REGION
-from ..query_protocol import read_body
+from ..constants import ACCOUNT_ID
+from ..wire.envelope import RequestEnvelope, envelope_of
 from . import exceptions as errors
 from .models import CognitoIdentityBackend, CognitoIdentityBackends, Identity, IdentityPool
 
 TARGET_PREFIX = "AWSCognitoIdentityService."
 #: Callable without a signature [§0]; every other operation needs SigV4 developer credentials.
 PUBLIC_OPERATIONS = {"GetId", "GetCredentialsForIdentity", "GetOpenIdToken", "UnlinkIdentity"}
-_REGION_PREFIX = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d):")
 
 
 def _pool_json(pool: IdentityPool) -> dict[str, Any]:
@@ -237,31 +236,33 @@ class CognitoIdentityLayer:
         return self._model
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
-        target = environ.get("HTTP_X_AMZ_TARGET", "")
-        if not target.startswith(TARGET_PREFIX) or environ.get("REQUEST_METHOD") != "POST":
+        envelope = envelope_of(environ)
+        if envelope is None or envelope.service != "cognito-identity" or envelope.operation is None:
             return None
         try:
-            body = self.handle(target[len(TARGET_PREFIX) :], environ)
+            body = self.handle(envelope.operation, envelope)
             return _answer(start_response, "200 OK", body)
         except errors.CognitoIdentityError as error:
             status = f"{error.status} {'Bad Request' if error.status == 400 else 'Error'}"
             payload = {"__type": error.code, "message": error.message}
             return _answer(start_response, status, payload, [("x-amzn-ErrorType", f"{error.code}:")])
 
-    def handle(self, operation: str, environ: dict[str, Any]) -> dict[str, Any]:
+    def handle(self, operation: str, envelope: RequestEnvelope) -> dict[str, Any]:
+        """Answer ``operation`` of a request the front door parsed, authenticated and attributed.
+
+        The front door has already refused unknown operations, unsigned calls of operations that need
+        a signature, and bodies that are not JSON.
+        """
         from ..validation import ValidationError, validate_input
 
         model = self._service_model()
         if operation not in model.operation_names:
             raise errors.UnknownOperationException("")
-        authorization = environ.get("HTTP_AUTHORIZATION", "")
-        if operation not in PUBLIC_OPERATIONS and not authorization:
+        if operation not in PUBLIC_OPERATIONS and envelope.principal.is_anonymous:
             raise errors.MissingAuthenticationTokenException()
-        raw = read_body(environ)
-        try:
-            params = json.loads(raw or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            raise errors.SerializationException("") from None
+        params = envelope.document if envelope.document is not None else {}
+        if not isinstance(params, dict):
+            raise errors.SerializationException("")
         try:
             validate_input(model, operation, params)
         except ValidationError as error:
@@ -271,28 +272,12 @@ class CognitoIdentityLayer:
                 else errors.SerializationException
             )
             raise exception(error.message or "") from None
-        backend = self.backends.get(ACCOUNT_ID, _region(environ, params))
+        backend = self.backends.get(ACCOUNT_ID, envelope.region)
         handler = getattr(CognitoIdentityResponses(backend), _snake(operation), None)
         if handler is None:
             # Not built yet: say so in AWS's shape rather than fall through to moto's incomplete model.
             raise errors.InvalidParameterException(f"{operation} is not supported by the local AWS yet.")
         return handler(params)
-
-
-def _region(environ: dict[str, Any], params: dict[str, Any]) -> str:
-    """Signed requests: the credential scope's region. Unsigned: the region prefix of the id they name."""
-    from ..authorization.signing import extract_signing
-
-    signing = extract_signing(environ)
-    if signing is not None and signing.region:
-        return signing.region
-    for key in ("IdentityPoolId", "IdentityId"):
-        value = params.get(key)
-        if isinstance(value, str):
-            prefix = _REGION_PREFIX.match(value)
-            if prefix:
-                return prefix.group("region")
-    return DEFAULT_REGION
 
 
 def _answer(

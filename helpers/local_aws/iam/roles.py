@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..internal import InternalAWS
-from ..query_protocol import query_parameters
 
 
 @dataclass(frozen=True)
@@ -83,14 +81,16 @@ class RoleDirectory:
 
 
 class IamChangeWatch:
-    """A layer that answers nothing: it drops the role cache when an IAM request may change something."""
+    """Drops the role cache after IAM answered an operation that may change something.
+
+    It follows the operation the front door parsed (any IAM operation but ``Get*``/``List*``), never
+    the text of the request's headers.
+    """
 
     def __init__(self, roles: RoleDirectory) -> None:
         self.roles = roles
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
-        if "/iam/aws4_request" in environ.get("HTTP_AUTHORIZATION", ""):
-            action = (query_parameters(environ) or {}).get("Action", "")
-            if not action.startswith(("Get", "List")):
-                self.roles.invalidate()
-        return None
+    def observe(self, envelope: Any) -> None:
+        operation = envelope.operation or ""
+        if envelope.service == "iam" and not operation.startswith(("Get", "List")):
+            self.roles.invalidate()

@@ -13,7 +13,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ..query_protocol import query_parameters, xml_error
+from ..query_protocol import xml_error
+from ..wire.envelope import envelope_of
 
 NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/"
 COGNITO_PRINCIPAL = "cognito-identity.amazonaws.com"
@@ -46,11 +47,14 @@ def unconditioned_cognito_statements(document: Any) -> list[int]:
 
 
 class TrustPolicyGuard:
+    """Routed IAM CreateRole and UpdateAssumeRolePolicy (the operation the front door parsed)."""
+
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
-        if "/iam/aws4_request" not in environ.get("HTTP_AUTHORIZATION", ""):
+        envelope = envelope_of(environ)
+        if envelope is None or envelope.service != "iam":
             return None
-        params = query_parameters(environ)
-        if not params or params.get("Action") not in ("CreateRole", "UpdateAssumeRolePolicy"):
+        params = envelope.params
+        if not params or envelope.operation not in ("CreateRole", "UpdateAssumeRolePolicy"):
             return None
         raw = params.get("AssumeRolePolicyDocument") or params.get("PolicyDocument") or ""
         try:

@@ -41,7 +41,8 @@ from ..constants import ACCOUNT_ID
 from ..iam.oidc_providers import OidcProviders, provider_arn
 from ..id_tokens import IAM_EXPIRY_GRACE_SECONDS, IdTokenRejected, audiences
 from ..issued_credentials import RoleSessions
-from ..query_protocol import element, query_parameters, xml_answer, xml_error
+from ..query_protocol import element, xml_answer, xml_error
+from ..wire.envelope import envelope_of
 
 NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 PROVIDER = "cognito-identity.amazonaws.com"
@@ -109,12 +110,10 @@ class WebIdentityLayer:
         self.oidc = oidc
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
-        authorization = environ.get("HTTP_AUTHORIZATION", "")
-        if authorization and "/sts/aws4_request" not in authorization:
-            return None  # signed for another service; AssumeRoleWithWebIdentity is normally unsigned
-        params = query_parameters(environ)
-        if not params or params.get("Action") != "AssumeRoleWithWebIdentity":
+        envelope = envelope_of(environ)
+        if envelope is None or (envelope.service, envelope.operation) != ("sts", "AssumeRoleWithWebIdentity"):
             return None
+        params = dict(envelope.params or {})
         try:
             return xml_answer(start_response, "AssumeRoleWithWebIdentity", NAMESPACE, self.assume(params))
         except STSError as error:

@@ -1,0 +1,88 @@
+"""The parsed request: what the front door decided once, and every later layer reads.
+
+The front door (:mod:`helpers.local_aws.front_door`) stores one :class:`RequestEnvelope` in the WSGI
+environ under :data:`ENVIRON_KEY`; the layers behind it (authorization, cognito-identity, STS, IAM's
+guards, the route to moto) read the service, operation, principal and body from it instead of
+re-reading the body or re-parsing the signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from .services import ServiceDescription
+
+ENVIRON_KEY = "local_aws.request"
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class Layer(Protocol):
+    """A WSGI layer that owns some requests (for example every cognito-identity operation)."""
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
+        """Answer the request, or return ``None`` to let the next layer (finally moto) answer it."""
+
+
+PrincipalKind = Literal["administrator", "issued", "anonymous"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who the request authenticated as: the local administrator, credentials the local AWS issued
+    (``credentials`` is the :class:`~helpers.local_aws.issued_credentials.IssuedCredentials`), or
+    nobody (an unsigned request)."""
+
+    kind: PrincipalKind
+    access_key_id: str | None = None
+    credentials: Any = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.kind == "anonymous"
+
+
+ANONYMOUS = Principal("anonymous")
+
+
+@dataclass
+class RequestEnvelope:
+    """One AWS API request as the front door understood it.
+
+    ``service`` is the signing name (``s3``, ``dynamodb``, ``cognito-identity``); ``operation`` the API
+    operation for the JSON and query protocols (for S3 the authorization mapper names it later);
+    ``params`` the query-protocol parameters (query string and form body); ``document`` the parsed
+    JSON body of a JSON-protocol request; ``signing`` the claims in the shape the authorization
+    mappers read (:class:`~helpers.local_aws.authorization.signing.SigningInfo`).
+    """
+
+    service: str
+    protocol: str
+    operation: str | None
+    region: str
+    principal: Principal
+    body: bytes
+    method: str
+    description: ServiceDescription
+    query: dict[str, list[str]] = field(default_factory=dict)
+    params: dict[str, str] | None = None
+    document: Any = None
+    signing: Any = None
+
+    def error_answer(self, error: Any) -> Any:
+        """The :class:`~.errors.Denial` for ``error`` (a :class:`~.errors.WireError`) in this format."""
+        return error.answer(
+            self.protocol,
+            service=self.description.name,
+            api_version=self.description.api_version,
+            json_version=self.description.json_version,
+            method=self.method,
+        )
+
+
+def envelope_of(environ: dict[str, Any]) -> RequestEnvelope | None:
+    """The envelope the front door stored for this request, if it is an AWS API request."""
+    return environ.get(ENVIRON_KEY)
