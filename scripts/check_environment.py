@@ -16,8 +16,10 @@ import importlib.util
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from packaging.requirements import Requirement
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parent.parent
 DISTRIBUTION = "cognito-identity-pools-course"
@@ -26,6 +28,8 @@ PROFILES = {"lab": "", "test": "test", "docs": "docs"}
 
 def requirements(profile: str) -> list[Requirement]:
     """The installed project's requirements that ``profile`` installs."""
+    from packaging.requirements import Requirement  # a bare environment may not have packaging
+
     extra = PROFILES[profile]
     chosen = []
     for line in metadata.requires(DISTRIBUTION) or []:

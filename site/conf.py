@@ -54,4 +54,4 @@ html_theme_options = {
     "use_repository_button": False,
 }
 html_last_updated_fmt = None
-html_copy_source = False
+# The download button offers each page's source: the .ipynb for a notebook page.

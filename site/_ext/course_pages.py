@@ -22,7 +22,9 @@ NOTEBOOK_GLOB = "notebooks/[0-9][0-9]_*.ipynb"
 
 def course_documents(srcdir: Path) -> list[str]:
     """The documents listed after the home page: the course's notebooks in order, then ``docs/``."""
-    notebooks = sorted(path.relative_to(srcdir).with_suffix("").as_posix() for path in srcdir.glob(NOTEBOOK_GLOB))
+    notebooks = sorted(
+        path.relative_to(srcdir).with_suffix("").as_posix() for path in srcdir.glob(NOTEBOOK_GLOB)
+    )
     docs = sorted(path.relative_to(srcdir).with_suffix("").as_posix() for path in srcdir.glob("docs/*.md"))
     return notebooks + docs
 
@@ -91,10 +93,10 @@ def write_home_redirect(app: Sphinx, exception: Exception | None) -> None:
         return
     home = f"{app.config.root_doc}.html"
     (Path(app.outdir) / "index.html").write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{app.config.project}</title>"
-        f"<meta http-equiv=\"refresh\" content=\"0; url={home}\"></head>"
-        f"<body><p><a href=\"{home}\">{app.config.project}</a></p></body></html>\n"
+        f'<meta http-equiv="refresh" content="0; url={home}"></head>'
+        f'<body><p><a href="{home}">{app.config.project}</a></p></body></html>\n'
     )
 
 
