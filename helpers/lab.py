@@ -91,6 +91,10 @@ def jupyter_command(port: int, extra: list[str], notebooks: Path = NOTEBOOKS) ->
         # served; `-- --ServerApp.log_level=INFO` brings them back.
         "--ServerApp.log_level=WARN",
         "--LabApp.log_level=WARN",
+        # jupyter_server waits 3 ping intervals for a websocket's answer, which tornado >= 6.5 refuses with
+        # a warning on every kernel ("websocket_ping_timeout (90000) cannot be longer than..."); one
+        # interval is what tornado then uses anyway.
+        "--ServerApp.tornado_settings={'ws_ping_timeout': 30000}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI and containers run as root
