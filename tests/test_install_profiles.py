@@ -128,3 +128,11 @@ def test_each_make_command_installs_its_own_profile(command: str, expected: list
     assert dry_run.returncode == 0, dry_run.stderr
     installs = re.findall(r'pip install --quiet -c constraints.txt -e "(\.[^"]*)"', dry_run.stdout)
     assert installs == expected, dry_run.stdout
+
+
+def test_binder_installs_the_runtime_profile_after_copying_the_repository():
+    """repo2docker runs .binder/postBuild in the copied repository: the project, pinned, with no extra."""
+    post_build = REPO / ".binder" / "postBuild"
+    assert os.access(post_build, os.X_OK)
+    installs = re.findall(r"^pip install .*$", post_build.read_text(), re.MULTILINE)
+    assert installs == ["pip install --no-cache-dir -c constraints.txt -e ."]
