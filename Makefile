@@ -1,45 +1,69 @@
-# make lab   set up, then start the local AWS and JupyterLab on notebooks/ (Ctrl-C stops both)
-# make test  set up, then run every test, including strict nbval over every notebook
+# make lab   set up the course, then start the local AWS and JupyterLab on notebooks/ (Ctrl-C stops both)
+# make test  set up with the test tools, then run every test, including strict nbval over every notebook
+# make docs  build the course site from the committed notebooks into build/site/ (no notebook is run)
 #
-# Set-up: an active virtualenv or conda environment is used when it already satisfies the project
-# (scripts/check_environment.py); otherwise a .venv at the repository root is created and kept in step
-# with pyproject.toml (exact versions from constraints.txt).
+# Set-up, one profile per command (pyproject.toml): `make lab` installs what the course needs to run and
+# nothing else; `make test` adds the `test` extra (and `docs`, since the tests build the site); `make docs`
+# adds the `docs` extra and mermaid.js (npm ci in site/). An active virtualenv or conda environment is used
+# when it already satisfies the profile (scripts/check_environment.py); otherwise a .venv at the repository
+# root is created and kept in step with pyproject.toml (exact versions from constraints.txt).
 
 PYTHON3 ?= python3
 VENV    := .venv
 ACTIVE  := $(or $(VIRTUAL_ENV),$(CONDA_PREFIX))
-USE_ACTIVE := $(if $(and $(ACTIVE),$(filter-out $(abspath $(VENV)),$(abspath $(ACTIVE)))),$(shell python scripts/check_environment.py >/dev/null 2>&1 && echo yes))
-PY      := $(if $(USE_ACTIVE),python,$(VENV)/bin/python)
-SETUP   := $(if $(USE_ACTIVE),,$(VENV)/.installed)
+# The profiles (lab, test, docs) that an active environment other than .venv already satisfies.
+ACTIVE_PROFILES := $(if $(and $(ACTIVE),$(filter-out $(abspath $(VENV)),$(abspath $(ACTIVE)))),$(shell python scripts/check_environment.py --satisfied 2>/dev/null))
+uses_active = $(filter $(1),$(ACTIVE_PROFILES))
+python_for  = $(if $(call uses_active,$(1)),python,$(VENV)/bin/python)
+setup_for   = $(if $(call uses_active,$(1)),,$(VENV)/.installed-$(1))
+# What each profile installs, besides the project itself (editable).
+EXTRAS_lab  :=
+EXTRAS_test := [test]
+EXTRAS_docs := [docs]
+MERMAID     := site/node_modules/mermaid/dist/mermaid.esm.min.mjs
 
-.PHONY: lab test setup lint notebooks benchmark clean
+.PHONY: lab test docs setup lint notebooks benchmark clean
 
-lab: $(SETUP)
+lab: PY = $(call python_for,lab)
+lab: $(call setup_for,lab)
 	$(PY) -m helpers.lab $(LAB_ARGS)
 
-test: $(SETUP)
+test: PY = $(call python_for,test)
+test: $(call setup_for,test) $(call setup_for,docs) $(MERMAID)
 	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: $(SETUP)
+docs: PY = $(call python_for,docs)
+docs: $(call setup_for,docs) $(MERMAID)
+	$(PY) scripts/build_site.py
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+setup: $(call setup_for,lab)
+
+$(VENV)/.installed-%: pyproject.toml constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON3) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade "pip>=23.1"
-	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e ".[crosscheck]"
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e ".$(EXTRAS_$*)"
 	touch $@
 
-lint: $(SETUP)
+# mermaid.js for the site's diagrams, at the version site/package-lock.json records (no CDN at view time).
+$(MERMAID): site/package.json site/package-lock.json
+	npm ci --prefix site --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: PY = $(call python_for,test)
+lint: $(call setup_for,test)
 	$(PY) -m ruff check .
 
 # Re-execute every notebook against a fresh local AWS and store the outputs (then review the diff).
-notebooks: $(SETUP)
+notebooks: PY = $(call python_for,test)
+notebooks: $(call setup_for,test)
 	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
 
 # Every benchmark runs, even when one fails; the target fails at the end if any did.
 BENCHMARKS := startup notebooks identity_pool_throughput policy_evaluation memory
 
-benchmark: $(SETUP)
+benchmark: PY = $(call python_for,test)
+benchmark: $(call setup_for,test)
 	@failed=""; for name in $(BENCHMARKS); do \
 		echo "== benchmarks/$$name.py"; \
 		$(PY) benchmarks/$$name.py || failed="$$failed $$name"; \
@@ -47,4 +71,4 @@ benchmark: $(SETUP)
 	if [ -n "$$failed" ]; then echo "benchmarks that failed:$$failed"; exit 1; fi
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache build site/node_modules

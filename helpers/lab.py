@@ -83,6 +83,18 @@ def jupyter_command(port: int, extra: list[str], notebooks: Path = NOTEBOOKS) ->
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
+        # No "Would you like to receive official Jupyter news?" prompt over the first notebook, and no
+        # check for a newer JupyterLab: the course runs offline and a learner has nothing to act on.
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        # Warnings and the "open this URL" block only, not a line per extension loaded and request
+        # served; `-- --ServerApp.log_level=INFO` brings them back.
+        "--ServerApp.log_level=WARN",
+        "--LabApp.log_level=WARN",
+        # jupyter_server waits 3 ping intervals for a websocket's answer, which tornado >= 6.5 refuses with
+        # a warning on every kernel ("websocket_ping_timeout (90000) cannot be longer than..."); one
+        # interval is what tornado then uses anyway.
+        "--ServerApp.tornado_settings={'ws_ping_timeout': 30000}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI and containers run as root

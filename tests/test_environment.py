@@ -40,12 +40,12 @@ def conda_dependencies() -> tuple[dict[str, SpecifierSet], list]:
     return conda, pip
 
 
-def test_environment_yml_installs_the_same_extras_as_make():
-    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+def test_environment_yml_installs_the_runtime_profile_as_make_lab_does():
+    """Conda users get what `make lab` installs (the project, no extras); test tools are an extra step."""
     makefile = (REPO / "Makefile").read_text()
-    assert f'-e ".[{",".join(extras)}]"' in makefile
+    assert re.search(r"^EXTRAS_lab\s*:=\s*$", makefile, re.MULTILINE)
     _, pip = conda_dependencies()
-    assert pip == [f"-e .[{','.join(extras)}]"]
+    assert pip == ["-e ."]
 
 
 def test_environment_yml_names_the_same_dependencies_as_pyproject():
@@ -75,3 +75,18 @@ def test_check_environment_accepts_this_environment_and_refuses_one_without_the_
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
     bare_python = tmp_path / "bare" / "bin" / "python"
     assert subprocess.run([str(bare_python), script], cwd=tmp_path).returncode == 1
+    satisfied = subprocess.run([str(bare_python), script, "--satisfied"], capture_output=True, text=True)
+    assert satisfied.returncode == 0 and satisfied.stdout.strip() == ""
+
+
+def test_check_environment_names_the_profiles_this_environment_satisfies():
+    import subprocess
+
+    script = str(REPO / "scripts" / "check_environment.py")
+    satisfied = subprocess.run([sys.executable, script, "--satisfied"], capture_output=True, text=True)
+    profiles = satisfied.stdout.split()
+    assert "lab" in profiles and set(profiles) <= {"lab", "test", "docs"}
+    for profile in ("lab", "test", "docs"):
+        expected = 0 if profile in profiles else 1
+        assert subprocess.run([sys.executable, script, profile]).returncode == expected
+    assert subprocess.run([sys.executable, script, "nonsense"], capture_output=True).returncode == 2
