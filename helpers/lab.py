@@ -87,6 +87,9 @@ def jupyter_command(port: int, extra: list[str], notebooks: Path = NOTEBOOKS) ->
         # check for a newer JupyterLab: the course runs offline and a learner has nothing to act on.
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        # The extension manager that lists PyPI needs the network; older JupyterLab releases then warn
+        # "Failed to instantiate the extension manager pypi" at every start. The course installs nothing.
+        "--LabApp.extension_manager=readonly",
         # Warnings and the "open this URL" block only, not a line per extension loaded and request
         # served; `-- --ServerApp.log_level=INFO` brings them back.
         "--ServerApp.log_level=WARN",

@@ -36,7 +36,7 @@ OPT_IN_HELP = (
     f"set {ACCOUNT_VARIABLE} to the 12-digit id of the account your credentials belong to "
     "(the course creates identity pools, IAM roles and an S3 bucket there, all tagged for cleanup), "
     "for example\n"
-    f"    export {TARGET_VARIABLE}=aws {ACCOUNT_VARIABLE}=111122223333 AWS_REGION=us-east-1\n"
+    f"    export {TARGET_VARIABLE}=aws {ACCOUNT_VARIABLE}=111122223333 AWS_DEFAULT_REGION=us-east-1\n"
     f"then restart the kernel. Leave {TARGET_VARIABLE} unset to use the local AWS."
 )
 
@@ -50,6 +50,9 @@ class Target:
     region: str
     account_id: str
     endpoint_url: str | None = None
+    #: Where the region came from on real AWS: ``connect(region=...)``, ``AWS_REGION``,
+    #: ``AWS_DEFAULT_REGION`` or the AWS config file's profile.
+    region_source: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -59,7 +62,8 @@ class Target:
         account = mask_account_id(self.account_id)
         if self.is_local:
             return f"Target: local AWS at {self.endpoint_url} (region {self.region}, account {account})"
-        return f"Target: REAL AWS account {account} in {self.region}"
+        source = f" (region from {self.region_source})" if self.region_source else ""
+        return f"Target: REAL AWS account {account} in {self.region}{source}"
 
     def __str__(self) -> str:
         return self.describe()
@@ -135,10 +139,17 @@ def _connect_real(region: str | None) -> Target:
         raise RealAWSNotAllowed(
             f"Refusing to use real AWS: {ACCOUNT_VARIABLE} must be a 12-digit account id.\n{OPT_IN_HELP}"
         )
+    # boto3 itself reads AWS_DEFAULT_REGION (and the profile's region), not AWS_REGION; accept either
+    # variable, as the AWS CLI and the other SDKs do, and say which one was used.
+    source = "connect(region=...)" if region else None
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if not region and os.environ.get(variable, "").strip():
+            region, source = os.environ[variable].strip(), variable
     session = boto3.Session(region_name=region) if region else boto3.Session()
     if not session.region_name:
         raise RealAWSNotAllowed(
-            "Refusing to use real AWS without an explicit region: set AWS_REGION (for example us-east-1)."
+            "Refusing to use real AWS without an explicit region: set AWS_REGION or AWS_DEFAULT_REGION "
+            "(for example us-east-1)."
         )
     actual = session.client("sts").get_caller_identity()["Account"]
     if actual != expected:
@@ -146,4 +157,11 @@ def _connect_real(region: str | None) -> Target:
             f"Refusing to use real AWS: your credentials belong to account {mask_account_id(actual)}, "
             f"but {ACCOUNT_VARIABLE} names {mask_account_id(expected)}. Fix one of them."
         )
-    return Target("aws", session, session.region_name, actual, os.environ.get("AWS_ENDPOINT_URL"))
+    return Target(
+        "aws",
+        session,
+        session.region_name,
+        actual,
+        os.environ.get("AWS_ENDPOINT_URL"),
+        source or "the AWS config file",
+    )

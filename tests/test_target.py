@@ -94,7 +94,21 @@ def test_real_aws_with_the_opt_in(monkeypatch, capsys):
     chosen = connect("aws")
     assert chosen.kind == "aws" and not chosen.is_local
     assert chosen.account_id == ACCOUNT_ID
-    assert capsys.readouterr().out.strip() == "Target: REAL AWS account ********9012 in us-east-1"
+    assert capsys.readouterr().out.strip().startswith("Target: REAL AWS account ********9012 in us-east-1")
+
+
+@pytest.mark.parametrize("variable", ["AWS_REGION", "AWS_DEFAULT_REGION"])
+def test_real_aws_takes_the_region_from_either_variable_and_says_which(monkeypatch, capsys, variable):
+    monkeypatch.setenv("COURSE_AWS_ACCOUNT_ID", ACCOUNT_ID)
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv(variable, "us-east-1")
+    chosen = connect("aws")
+    assert chosen.region == "us-east-1" and chosen.session.region_name == "us-east-1"
+    assert capsys.readouterr().out.strip() == (
+        f"Target: REAL AWS account ********9012 in us-east-1 (region from {variable})"
+    )
 
 
 def test_unknown_target_is_an_error():
