@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..id_tokens import Expired, IdTokenRejected, verify_token
+
 ISSUER = "https://cognito-identity.amazonaws.com"
 JWKS_PATH = "/.well-known/jwks_uri"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
@@ -26,11 +28,13 @@ TAGS_CLAIM = "https://aws.amazon.com/tags"
 
 
 class InvalidOpenIdToken(Exception):
-    """The token is not a genuine, current Cognito OpenID token; ``expired`` tells which."""
+    """The token is not a genuine, current Cognito OpenID token; ``refusal`` is the checker's reason
+    (:mod:`..id_tokens`) and ``expired`` tells whether it is only out of date."""
 
-    def __init__(self, message: str, expired: bool = False) -> None:
+    def __init__(self, message: str, refusal: IdTokenRejected) -> None:
         super().__init__(message)
-        self.expired = expired
+        self.refusal = refusal
+        self.expired = isinstance(refusal, Expired)
 
 
 @dataclass(frozen=True)
@@ -93,36 +97,26 @@ class OpenIdTokenSigner:
         return {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "RS512"}]}
 
     def verify(self, token: str, now: float, skew: int = 0) -> OpenIdClaims:
-        """Check signature, issuer and expiry (by the local clock), or raise :class:`InvalidOpenIdToken`."""
-        import jwt
-
+        """Check the token with the one token checker (signature, issuer, expiry by the local clock),
+        or raise :class:`InvalidOpenIdToken`."""
         try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as error:
-            raise InvalidOpenIdToken("malformed token") from error
-        if header.get("kid") != self.kid or header.get("alg") != "RS512":
-            raise InvalidOpenIdToken("unknown signing key")
-        try:
-            claims = jwt.decode(
+            claims = verify_token(
                 token,
-                self._key().public_key(),
-                algorithms=["RS512"],
-                options={
-                    "verify_exp": False,
-                    "verify_iat": False,
-                    "verify_aud": False,
-                    "require": ["exp", "iat", "sub", "aud", "iss"],
-                },
-                issuer=ISSUER,
+                issuers={ISSUER},
+                keys={self.kid: self.jwks()["keys"][0]},
+                now=now,
+                algorithms=("RS512",),
+                expiry_grace=skew,
+                required=("aud", "sub", "iat"),
             )
-        except jwt.PyJWTError as error:
-            raise InvalidOpenIdToken(str(error)) from error
-        if now >= claims["exp"] + skew:
+        except Expired as error:
             raise InvalidOpenIdToken(
                 f"Token expired: current date/time {int(now)} must be before "
-                f"the expiration date/time {claims['exp']}",
-                expired=True,
-            )
+                f"the expiration date/time {int(error.exp or 0)}",
+                error,
+            ) from None
+        except IdTokenRejected as error:
+            raise InvalidOpenIdToken(str(error), error) from None
         amr = claims.get("amr") or []
         tags = (claims.get(TAGS_CLAIM) or {}).get("principal_tags") or {}
         return OpenIdClaims(claims["aud"], claims["sub"], list(amr), claims["iat"], claims["exp"], tags)
