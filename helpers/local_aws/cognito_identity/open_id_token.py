@@ -54,6 +54,7 @@ class OpenIdTokenSigner:
         self.kid = f"{region}-1"
         self._lock = threading.Lock()
         self._private_key: Any = None
+        self._jwk: dict[str, Any] | None = None
 
     def _key(self) -> Any:
         # Generated on first use: RSA key generation would otherwise add to every start-up.
@@ -91,10 +92,17 @@ class OpenIdTokenSigner:
         return jwt.encode(claims, self._key(), algorithm="RS512", headers={"kid": self.kid, "typ": "JWS"})
 
     def jwks(self) -> dict[str, Any]:
+        return {"keys": [self._public_jwk()]}
+
+    def _public_jwk(self) -> dict[str, Any]:
         import jwt
 
-        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._key().public_key()))
-        return {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "RS512"}]}
+        key = self._key()
+        with self._lock:
+            if self._jwk is None:
+                public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+                self._jwk = {**public, "kid": self.kid, "use": "sig", "alg": "RS512"}
+            return dict(self._jwk)
 
     def verify(self, token: str, now: float, skew: int = 0) -> OpenIdClaims:
         """Check the token with the one token checker (signature, issuer, expiry by the local clock),
@@ -103,7 +111,7 @@ class OpenIdTokenSigner:
             claims = verify_token(
                 token,
                 issuers={ISSUER},
-                keys={self.kid: self.jwks()["keys"][0]},
+                keys={self.kid: self._public_jwk()},
                 now=now,
                 algorithms=("RS512",),
                 expiry_grace=skew,
