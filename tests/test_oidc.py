@@ -288,15 +288,17 @@ def test_sts_still_takes_cognito_tokens(setup, endpoint):
 
 
 def test_expiry_last(setup, corp_role, endpoint):
-    """Cognito: expired at exp. STS: IAM allows five more minutes (IAM User Guide, OIDC federation)."""
+    """Cognito and STS both allow five minutes of clock skew past exp (Developer Guide, "Setting up an
+    OIDC provider as an identity pool IdP"; IAM User Guide, OIDC federation)."""
     id_token = token(endpoint, CORP)
     exp = jwt.decode(id_token, options={"verify_signature": False})["exp"]
-    now = clock.advance(3601, endpoint.url)["now"]
+    clock.advance(3601, endpoint.url)
+    assert endpoint.unsigned().get_id(IdentityPoolId=setup["pool_id"], Logins={CORP.logins_key: id_token})
+    assert assume(endpoint, corp_role, id_token)["Credentials"]  # within IAM's grace
+    now = clock.advance(300, endpoint.url)["now"]
     code, message = get_id(endpoint, setup["pool_id"], {CORP.logins_key: id_token})
     assert code == "NotAuthorizedException" and message.endswith(f" >= {exp}")
     assert abs(int(message.split("Token expired: ")[1].split(" ")[0]) - now) < 5
-    assert assume(endpoint, corp_role, id_token)["Credentials"]  # within IAM's grace
-    now = clock.advance(300, endpoint.url)["now"]
     code, message = error_of(assume, endpoint, corp_role, id_token)
     assert code == "ExpiredTokenException"
     assert message.startswith("Token expired: current date/time ")

@@ -12,7 +12,8 @@ Requests meet, in order:
    policies, anonymous S3 requests against the bucket policy; the administrator passes;
 4. the owner of (service, operation) in the routing table (:func:`routing_table`; the status endpoint
    prints it): the project's cognito-identity, STS AssumeRoleWithWebIdentity, IAM's trust-policy rule,
-   then moto's app for exactly that service. Observers drop caches the operation made stale.
+   user pools' token layer (:mod:`.cognito_idp`), then moto's app for exactly that service. Observers
+   drop caches the operation made stale.
 
 This depends only on names moto exports and on AWS's wire formats, so any client (boto3, the AWS CLI,
 the JavaScript SDK) talks to it.
@@ -21,7 +22,7 @@ the JavaScript SDK) talks to it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,10 @@ from .cognito_identity.models import CognitoIdentityBackends, Collaborators
 from .cognito_identity.open_id_token import DISCOVERY_PATH, JWKS_PATH, OpenIdTokenSigner, discovery_document
 from .cognito_identity.provider_logins import ProviderLogins
 from .cognito_identity.responses import CognitoIdentityLayer
+from .cognito_idp import user_pools
+from .cognito_idp.responses import TOKEN_OPERATIONS, UserPoolTokensLayer
+from .cognito_idp.signing_key import UserPoolSigningKey
+from .cognito_idp.token_issuer import TokenIssuer
 from .control import CLOCK_PATH, STATUS_PATH, ControlLayer, LocalAWSReset  # noqa: F401 (re-exported)
 from .front_door import FrontDoor, MotoServices, Refused, Route, RoutingTable
 from .iam.oidc_providers import OidcProviders
@@ -164,37 +169,6 @@ class LocalAWSApplication:
         return answer
 
 
-def _moto_json_fetcher(backend: WSGIApp) -> Callable[[str], Any]:
-    """GET a JSON document from moto in-process (a user pool's JWKS), as Cognito fetches a provider's keys."""
-
-    def fetch(path: str) -> Any:
-        from werkzeug.test import Client
-
-        answer = Client(backend).get(path)
-        try:
-            return answer.get_json(force=True, silent=True) if answer.status_code == 200 else None
-        finally:
-            answer.close()
-
-    return fetch
-
-
-def _group_roles(internal: InternalAWS) -> Callable[[str, str], tuple[str | None, int | None]]:
-    """A user pool group's IAM role and precedence, read from moto's cognito-idp in-process."""
-
-    def group_roles(user_pool_id: str, group: str) -> tuple[str | None, int | None]:
-        from botocore.exceptions import ClientError
-
-        region = user_pool_id.split("_", 1)[0]
-        try:
-            found = internal.client("cognito-idp", region).get_group(GroupName=group, UserPoolId=user_pool_id)
-        except ClientError:
-            return None, None
-        return found["Group"].get("RoleArn"), found["Group"].get("Precedence")
-
-    return group_roles
-
-
 def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
     """Build the local AWS application with every layer the project provides.
 
@@ -211,7 +185,13 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
     signer = OpenIdTokenSigner()
     providers = StandInProviders(clock.now)  # local stand-ins for Amazon, Facebook, Google, Apple, OIDC
     oidc_providers = OidcProviders(internal, providers)
-    verifier = LoginVerifier(_moto_json_fetcher(backend), signer, _group_roles(internal), clock.local_time_of)
+    # User pool tokens: moto issues them, the local AWS re-signs them with a key of this run.
+    user_pool_key = UserPoolSigningKey()
+    token_issuer = TokenIssuer(user_pool_key, clock.now, user_pools.group_roles(internal))
+    user_pool_tokens = UserPoolTokensLayer(
+        token_issuer, user_pool_key, lambda: moto.app("cognito-idp"), user_pools.pool_exists(internal)
+    )
+    verifier = LoginVerifier(user_pool_key.keys_by_kid, signer)
     ProviderLogins(providers, oidc_providers).register(verifier)
     backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
     state = LocalAWSState(clock, internal, registry, role_sessions, signer, backends)
@@ -224,6 +204,7 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
         TrustPolicyGuard(),
         iam_watch,
         enforcement,
+        user_pool_tokens,
     )
     layers: list[Layer] = [OpenIdKeysLayer(signer), IdentityProvidersLayer(providers)]
     app = LocalAWSApplication(
@@ -238,7 +219,15 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
     # One reset for moto and every layer's state; the guard for the administrative endpoints.
     reset = LocalAWSReset(
         backend,
-        [clock.reset, registry.reset, backends.reset, roles.invalidate, providers.reset, enforcement.reset],
+        [
+            clock.reset,
+            registry.reset,
+            backends.reset,
+            roles.invalidate,
+            providers.reset,
+            enforcement.reset,
+            token_issuer.reset,
+        ],
     )
     names = [type(layer).__name__ for layer in (*layers, enforcement, *routes.owners())]
     app.layers.insert(0, ControlLayer(clock, reset, lambda: names, routes=routes.describe))
@@ -251,6 +240,7 @@ def routing_table(
     trust_policy_guard: Layer,
     iam_watch: IamChangeWatch,
     enforcement: EnforcementLayer,
+    user_pool_tokens: Layer,
 ) -> RoutingTable:
     """Who answers each (service, operation) once the front door and authorization have passed it."""
     return RoutingTable(
@@ -265,6 +255,10 @@ def routing_table(
                 observers=[iam_watch.observe],
             ),
             Route("iam", None, observers=[iam_watch.observe]),
+            # User pools: moto's model; tokens re-signed on the way out, translated back on the way in,
+            # and the pools' public keys served by the local AWS.
+            Route("cognito-idp", TOKEN_OPERATIONS, [user_pool_tokens], moto=False),
+            Route("cognito-idp", None, [user_pool_tokens]),
             Route(
                 "dynamodb",
                 frozenset(

@@ -4,15 +4,18 @@ Each Logins key names a provider; its token is checked against what the pool con
 provider, and only a token that passes becomes a :class:`~.models.VerifiedLogin`. If one token fails,
 the whole call fails [§7]. Providers other than Cognito user pools and the developer provider are
 added by :meth:`LoginVerifier.register`.
+
+Every JWT goes through the one token checker (:func:`..id_tokens.verify_token`); its typed refusals
+are worded for identity pools in one table, :data:`REFUSALS`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..id_tokens import CLOCK_SKEW_SECONDS  # about 5 minutes, as AWS allows [§4, §7]
+from .. import id_tokens as refused
+from ..id_tokens import IdTokenRejected, verify_token
 from . import exceptions as errors
 from .models import DEVELOPER_LOGIN_KEY, USER_POOL_PROVIDER, IdentityPool, VerifiedLogin
 from .open_id_token import InvalidOpenIdToken, OpenIdTokenSigner
@@ -32,26 +35,64 @@ def not_verified() -> errors.NotAuthorizedException:
     return errors.NotAuthorizedException("Invalid login token. Couldn't verify signed token.")
 
 
+def expired(now: float, exp: float) -> errors.NotAuthorizedException:
+    return errors.NotAuthorizedException(f"Invalid login token. Token expired: {int(now)} >= {int(exp)}")
+
+
+def _missing_claim(error: IdTokenRejected) -> errors.NotAuthorizedException:
+    # Seen for aud (amazon-cognito-identity-js#7); the same form for other claims is UNCONFIRMED.
+    return errors.NotAuthorizedException(f"Invalid login token. Missing a required claim: {error.detail}")
+
+
+def _thumbprint(error: IdTokenRejected) -> errors.NotAuthorizedException:
+    # UNCONFIRMED for identity pools: STS's message for the same check, with Cognito's prefix.
+    return errors.NotAuthorizedException(
+        "Invalid login token. OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"
+    )
+
+
+#: The identity pools' words for each reason the token checker refuses a login token [§7]. The
+#: wording for a token not yet valid, an unknown key and a disallowed ``alg`` is UNCONFIRMED (the
+#: signature message); a wrong audience is AWS's answer for a client id the pool does not configure.
+REFUSALS: dict[type[IdTokenRejected], Callable[[IdTokenRejected], errors.NotAuthorizedException]] = {
+    refused.Malformed: lambda error: not_an_id_token(),
+    refused.WrongTokenUse: lambda error: not_an_id_token(),  # an access token where an ID token is expected
+    refused.WrongIssuer: lambda error: errors.NotAuthorizedException(
+        "Invalid login token. Issuer doesn't match providerName"
+    ),
+    refused.AlgorithmNotAllowed: lambda error: not_verified(),
+    refused.UnknownKey: lambda error: not_verified(),
+    refused.BadSignature: lambda error: not_verified(),
+    refused.NotYetValid: lambda error: not_verified(),
+    refused.Expired: lambda error: expired(error.now or 0, error.exp or 0),
+    refused.MissingClaim: _missing_claim,
+    refused.WrongAudience: lambda error: not_supported(),
+    refused.WrongThumbprint: _thumbprint,
+}
+
+
+def refusal(error: IdTokenRejected) -> errors.NotAuthorizedException:
+    """AWS's ``NotAuthorizedException`` for a refused login token, from :data:`REFUSALS`."""
+    for kind in type(error).__mro__:
+        if kind in REFUSALS:
+            return REFUSALS[kind](error)
+    return not_verified()
+
+
 class LoginVerifier:
     """Verifies Logins maps for one local AWS.
 
-    ``fetch_json(path)`` reads a document from the wrapped moto application (a user pool's JWKS at
-    ``/<userPoolId>/.well-known/jwks.json``), the way Cognito fetches a provider's keys.
+    ``user_pool_keys()`` gives the user pools' public keys (``kid`` → JWK): those of the key this local
+    AWS signs user pool tokens with, as Cognito reads a pool's ``jwks.json``.
     """
 
     def __init__(
         self,
-        fetch_json: Callable[[str], Any],
+        user_pool_keys: Callable[[], Mapping[str, Mapping[str, Any]]],
         signer: OpenIdTokenSigner,
-        group_roles: Callable[[str, str], tuple[str | None, int | None]] | None = None,
-        local_time_of: Callable[[float], float] = float,
     ) -> None:
-        self._fetch_json = fetch_json
-        self._local_time_of = local_time_of
-        self._group_roles = group_roles
+        self._user_pool_keys = user_pool_keys
         self._signer = signer
-        self._jwks: dict[str, Any] = {}
-        self._lock = threading.Lock()
         self._checks: list[tuple[Callable[[str], bool], ProviderCheck]] = [
             (lambda name: USER_POOL_PROVIDER.fullmatch(name) is not None, self._user_pool),
             (lambda name: name == DEVELOPER_LOGIN_KEY, self._developer),
@@ -81,88 +122,33 @@ class LoginVerifier:
 
     # -- Cognito user pools -----------------------------------------------------------------------
 
-    def _user_pool_keys(self, user_pool_id: str) -> dict[str, Any]:
-        with self._lock:
-            if user_pool_id not in self._jwks:
-                document = self._fetch_json(f"/{user_pool_id}/.well-known/jwks.json")
-                if not isinstance(document, dict) or "keys" not in document:
-                    raise not_verified()
-                self._jwks[user_pool_id] = {key.get("kid"): key for key in document["keys"]}
-            return self._jwks[user_pool_id]
-
     def _user_pool(self, pool: IdentityPool, provider: str, token: str, now: float) -> VerifiedLogin:
-        """An ID token of a user pool configured on the identity pool, for one of its ClientIds [§7]."""
-        import jwt
+        """An ID token of a user pool configured on the identity pool, for one of its ClientIds [§7].
 
-        try:
-            header = jwt.get_unverified_header(token)
-            unverified = jwt.decode(token, options={"verify_signature": False})
-        except jwt.PyJWTError:
-            raise not_an_id_token() from None
-        if not isinstance(unverified, dict) or unverified.get("iss") != f"https://{provider}":
-            raise errors.NotAuthorizedException("Invalid login token. Issuer doesn't match providerName")
-        if unverified.get("token_use") != "id":
-            raise not_an_id_token()  # an access token where an ID token is expected
-        user_pool_id = USER_POOL_PROVIDER.fullmatch(provider).group("pool")
-        key = self._user_pool_keys(user_pool_id).get(header.get("kid"))
-        if key is None or header.get("alg") != "RS256":
-            raise not_verified()  # unknown kid, or "alg": "none" / HS256 tricks
-        try:
-            claims = jwt.decode(
-                token,
-                jwt.PyJWK(key).key,
-                algorithms=["RS256"],
-                options={"verify_exp": False, "verify_iat": False, "verify_aud": False, "verify_nbf": False},
-            )
-        except jwt.PyJWTError:
-            raise not_verified() from None
-        exp, iat = claims.get("exp"), claims.get("iat")
-        if not isinstance(exp, (int, float)) or not isinstance(iat, (int, float)):
-            raise not_an_id_token()
-        # moto stamps its tokens in real time; the local AWS judges them by its own (movable) clock.
-        exp = self._local_time_of(iat) + (exp - iat)
-        if now >= exp:
-            raise errors.NotAuthorizedException(
-                f"Invalid login token. Token expired: {int(now)} >= {int(exp)}"
-            )
-        if self._local_time_of(iat) > now + CLOCK_SKEW_SECONDS:
-            raise not_verified()  # UNCONFIRMED wording for a token issued in the future
+        ``cognito:roles`` and ``cognito:preferred_role`` are read from the token, where the user pool
+        put them when it issued it, as AWS's identity pools read them.
+        """
         client_ids = [
             p.get("ClientId") for p in pool.cognito_identity_providers if p["ProviderName"] == provider
         ]
-        if claims.get("aud") not in client_ids:
-            raise not_supported()
-        subject = str(claims.get("sub", ""))
-        if self._group_roles and "cognito:groups" in claims and "cognito:roles" not in claims:
-            claims.update(self._roles_claims(user_pool_id, claims["cognito:groups"]))
+        try:
+            claims = verify_token(
+                token,
+                issuers={f"https://{provider}"},
+                keys=self._user_pool_keys(),
+                now=now,
+                token_use="id",
+                accepted_audiences=[client for client in client_ids if isinstance(client, str)],
+            )
+        except IdTokenRejected as error:
+            raise refusal(error) from None
+        subject = str(claims["sub"])
         return VerifiedLogin(
             provider=provider,
             subject=subject,
             amr=(provider, f"{provider}:CognitoSignIn:{subject}"),
             claims=claims,
         )
-
-    def _roles_claims(self, user_pool_id: str, groups: list[str]) -> dict[str, Any]:
-        """``cognito:roles`` and ``cognito:preferred_role`` from the user's groups.
-
-        Cognito puts both in the ID token of a user whose groups have IAM roles (the role of the group
-        with the lowest Precedence is preferred; a tie leaves it out) [§9]. moto's tokens carry only
-        ``cognito:groups``, so the local AWS derives the two claims here, as the token would have had them.
-        """
-        assert self._group_roles is not None
-        ranked = []
-        for group in groups:
-            role, precedence = self._group_roles(user_pool_id, group)
-            if role:
-                ranked.append((precedence if precedence is not None else 2**31, role))
-        claims: dict[str, Any] = {}
-        if ranked:
-            claims["cognito:roles"] = sorted({role for _, role in ranked})
-            lowest = min(precedence for precedence, _ in ranked)
-            preferred = {role for precedence, role in ranked if precedence == lowest}
-            if len(preferred) == 1:
-                claims["cognito:preferred_role"] = preferred.pop()
-        return claims
 
     # -- developer-authenticated identities -------------------------------------------------------
 
@@ -177,9 +163,7 @@ class LoginVerifier:
         try:
             claims = self._signer.verify(token, now)
         except InvalidOpenIdToken as error:
-            if error.expired:
-                raise errors.NotAuthorizedException(f"Invalid login token. {error}") from None
-            raise not_verified() from None
+            raise refusal(error.refusal) from None
         if claims.identity_pool_id != pool.identity_pool_id:
             raise not_supported()
         prefix = f"{pool.developer_provider_name}:{pool.identity_pool_id}:"

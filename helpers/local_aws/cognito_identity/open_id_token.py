@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..id_tokens import Expired, IdTokenRejected, verify_token
+
 ISSUER = "https://cognito-identity.amazonaws.com"
 JWKS_PATH = "/.well-known/jwks_uri"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
@@ -26,11 +28,13 @@ TAGS_CLAIM = "https://aws.amazon.com/tags"
 
 
 class InvalidOpenIdToken(Exception):
-    """The token is not a genuine, current Cognito OpenID token; ``expired`` tells which."""
+    """The token is not a genuine, current Cognito OpenID token; ``refusal`` is the checker's reason
+    (:mod:`..id_tokens`) and ``expired`` tells whether it is only out of date."""
 
-    def __init__(self, message: str, expired: bool = False) -> None:
+    def __init__(self, message: str, refusal: IdTokenRejected) -> None:
         super().__init__(message)
-        self.expired = expired
+        self.refusal = refusal
+        self.expired = isinstance(refusal, Expired)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class OpenIdTokenSigner:
         self.kid = f"{region}-1"
         self._lock = threading.Lock()
         self._private_key: Any = None
+        self._jwk: dict[str, Any] | None = None
 
     def _key(self) -> Any:
         # Generated on first use: RSA key generation would otherwise add to every start-up.
@@ -87,42 +92,39 @@ class OpenIdTokenSigner:
         return jwt.encode(claims, self._key(), algorithm="RS512", headers={"kid": self.kid, "typ": "JWS"})
 
     def jwks(self) -> dict[str, Any]:
+        return {"keys": [self._public_jwk()]}
+
+    def _public_jwk(self) -> dict[str, Any]:
         import jwt
 
-        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._key().public_key()))
-        return {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "RS512"}]}
+        key = self._key()
+        with self._lock:
+            if self._jwk is None:
+                public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+                self._jwk = {**public, "kid": self.kid, "use": "sig", "alg": "RS512"}
+            return dict(self._jwk)
 
     def verify(self, token: str, now: float, skew: int = 0) -> OpenIdClaims:
-        """Check signature, issuer and expiry (by the local clock), or raise :class:`InvalidOpenIdToken`."""
-        import jwt
-
+        """Check the token with the one token checker (signature, issuer, expiry by the local clock),
+        or raise :class:`InvalidOpenIdToken`."""
         try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as error:
-            raise InvalidOpenIdToken("malformed token") from error
-        if header.get("kid") != self.kid or header.get("alg") != "RS512":
-            raise InvalidOpenIdToken("unknown signing key")
-        try:
-            claims = jwt.decode(
+            claims = verify_token(
                 token,
-                self._key().public_key(),
-                algorithms=["RS512"],
-                options={
-                    "verify_exp": False,
-                    "verify_iat": False,
-                    "verify_aud": False,
-                    "require": ["exp", "iat", "sub", "aud", "iss"],
-                },
-                issuer=ISSUER,
+                issuers={ISSUER},
+                keys={self.kid: self._public_jwk()},
+                now=now,
+                algorithms=("RS512",),
+                expiry_grace=skew,
+                required=("aud", "sub", "iat"),
             )
-        except jwt.PyJWTError as error:
-            raise InvalidOpenIdToken(str(error)) from error
-        if now >= claims["exp"] + skew:
+        except Expired as error:
             raise InvalidOpenIdToken(
                 f"Token expired: current date/time {int(now)} must be before "
-                f"the expiration date/time {claims['exp']}",
-                expired=True,
-            )
+                f"the expiration date/time {int(error.exp or 0)}",
+                error,
+            ) from None
+        except IdTokenRejected as error:
+            raise InvalidOpenIdToken(str(error), error) from None
         amr = claims.get("amr") or []
         tags = (claims.get(TAGS_CLAIM) or {}).get("principal_tags") or {}
         return OpenIdClaims(claims["aud"], claims["sub"], list(amr), claims["iat"], claims["exp"], tags)

@@ -26,12 +26,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..iam.oidc_providers import OidcProviders, provider_name
-from ..id_tokens import IdTokenRejected, audiences, unverified, verify_id_token
+from ..id_tokens import (
+    OIDC_EXPIRY_GRACE_SECONDS,
+    IdTokenRejected,
+    WrongIssuer,
+    audiences,
+    unverified,
+    verify_token,
+)
 from ..identity_providers import StandInProviders
 from ..identity_providers.google import ISSUERS as GOOGLE_ISSUERS
 from ..identity_providers.stand_in import ProviderError
 from . import exceptions as errors
-from .logins import LoginVerifier, not_an_id_token, not_supported, not_verified
+from .logins import LoginVerifier, expired, not_supported, refusal
 from .models import PUBLIC_PROVIDERS, IdentityPool, VerifiedLogin
 
 ProviderCheck = Callable[[IdentityPool, str, str, float], VerifiedLogin]
@@ -43,40 +50,12 @@ def configured_app_ids(pool: IdentityPool, provider: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-def expired(now: float, exp: float) -> errors.NotAuthorizedException:
-    return errors.NotAuthorizedException(f"Invalid login token. Token expired: {int(now)} >= {int(exp)}")
-
-
 def invalid_access_token() -> errors.NotAuthorizedException:
     # UNCONFIRMED wording: no public source shows Cognito's answer to an access token the provider
     # does not recognise; this keeps the "Invalid login token." prefix of every token failure [§7].
     return errors.NotAuthorizedException(
         "Invalid login token. Couldn't verify access token with the provider."
     )
-
-
-def rejected(error: IdTokenRejected) -> errors.NotAuthorizedException:
-    """Cognito's words for a refused ID token [§7]."""
-    if error.reason == "malformed":
-        return not_an_id_token()
-    if error.reason == "issuer":
-        return errors.NotAuthorizedException("Invalid login token. Issuer doesn't match providerName")
-    if error.reason == "expired":
-        return expired(error.now or 0, error.exp or 0)
-    if error.reason == "missing_claim":
-        # Seen for aud (amazon-cognito-identity-js#7); the same form for other claims is UNCONFIRMED.
-        return errors.NotAuthorizedException(f"Invalid login token. Missing a required claim: {error.detail}")
-    if error.reason == "thumbprint":
-        # UNCONFIRMED for identity pools: STS's message for the same check, with Cognito's prefix.
-        return errors.NotAuthorizedException(
-            "Invalid login token. "
-            "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"
-        )
-    if error.reason == "audience":
-        # UNCONFIRMED for OIDC providers; it is AWS's answer for a client id the pool does not configure.
-        return not_supported()
-    # signature, unknown kid, alg none; not-yet-valid tokens too (wording UNCONFIRMED, as for user pools).
-    return not_verified()
 
 
 class ProviderLogins:
@@ -152,17 +131,20 @@ class ProviderLogins:
         issuers: tuple[str, ...],
         parties: tuple[str, ...],
     ) -> VerifiedLogin:
+        accepted = configured_app_ids(pool, provider)
         try:
-            claims = verify_id_token(
-                token, issuers=issuers, keys=self.providers.signing_keys(issuers[0]), now=now
+            claims = verify_token(
+                token,
+                issuers=issuers,
+                keys=self.providers.signing_keys(issuers[0]),
+                now=now,
+                accepted_audiences=accepted,
+                audience_claims=("aud", *parties),
             )
         except IdTokenRejected as error:
-            raise rejected(error) from None
-        accepted = configured_app_ids(pool, provider)
+            raise refusal(error) from None
         candidates = [*audiences(claims), *(claims.get(name) for name in parties)]
-        app_id = next((value for value in candidates if isinstance(value, str) and value in accepted), None)
-        if app_id is None:
-            raise not_supported()
+        app_id = next(value for value in candidates if isinstance(value, str) and value in accepted)
         subject = str(claims["sub"])
         return VerifiedLogin(
             provider=provider,
@@ -190,13 +172,15 @@ class ProviderLogins:
         try:
             # The Logins key names the issuer: a token of another issuer fails before anything else.
             if unverified(token)[1].get("iss") != f"https://{provider}":
-                raise IdTokenRejected("issuer")
+                raise WrongIssuer()
             record = self.oidc.get(arn)
             if record is None:
                 raise not_supported()  # UNCONFIRMED: the pool names an IAM provider that does not exist
-            claims = self.oidc.verify(record, token, now)
+            # Five minutes of clock skew past exp (Developer Guide, "Setting up an OIDC provider as an
+            # identity pool IdP": https://docs.aws.amazon.com/cognito/latest/developerguide/open-id.html).
+            claims = self.oidc.verify(record, token, now, expiry_grace=OIDC_EXPIRY_GRACE_SECONDS)
         except IdTokenRejected as error:
-            raise rejected(error) from None
+            raise refusal(error) from None
         subject = str(claims["sub"])
         return VerifiedLogin(
             provider=provider,

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..id_tokens import IdTokenRejected, audiences, verify_id_token
+from ..id_tokens import WrongAudience, WrongThumbprint, audiences, verify_token
 from ..internal import InternalAWS
 
 ARN_MARKER = ":oidc-provider/"
@@ -95,12 +95,12 @@ class OidcProviders:
     def verify(
         self, provider: OidcProvider, token: str, now: float, expiry_grace: float = 0
     ) -> dict[str, Any]:
-        """The token's claims, or :class:`IdTokenRejected` (reasons of :mod:`..id_tokens`, plus
-        ``thumbprint`` and ``audience``)."""
+        """The token's claims, or a refusal of :mod:`..id_tokens` (:class:`~..id_tokens.WrongThumbprint`
+        and :class:`~..id_tokens.WrongAudience` included)."""
         pinned = self.issuers.pinned_thumbprint(provider.issuer)
         if pinned is not None and pinned not in provider.thumbprints:
-            raise IdTokenRejected("thumbprint")
-        claims = verify_id_token(
+            raise WrongThumbprint()
+        claims = verify_token(
             token,
             issuers={provider.issuer},
             keys=self.issuers.signing_keys(provider.issuer),
@@ -109,5 +109,5 @@ class OidcProviders:
         )
         party = authorized_party(claims)
         if party is None or party not in provider.client_ids:
-            raise IdTokenRejected("audience", str(party))
+            raise WrongAudience(str(party))
         return claims

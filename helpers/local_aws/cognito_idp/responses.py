@@ -1,0 +1,138 @@
+"""The user pools' wire layer in front of moto's cognito-idp: tokens out, tokens in, the public keys.
+
+* **Tokens out.** ``InitiateAuth``, ``AdminInitiateAuth``, ``RespondToAuthChallenge`` and
+  ``AdminRespondToAuthChallenge`` (``REFRESH_TOKEN_AUTH`` included) are answered by moto; the
+  ``AuthenticationResult`` in its answer is re-signed by :class:`~.token_issuer.TokenIssuer`.
+* **Tokens in.** Every other operation that takes an ``AccessToken`` (``GetUser``, ``GlobalSignOut``,
+  ``ChangePassword``...) reaches moto with moto's token in place of the re-signed one. A token this
+  local AWS did not sign is passed on unchanged, and moto refuses it as AWS does (``NotAuthorizedException``).
+* **Public keys.** ``GET /<userPoolId>/.well-known/jwks.json`` and ``.../openid-configuration`` (served
+  unsigned, as AWS serves them: Developer Guide, "Verifying a JSON Web Token") answer with the run's key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from io import BytesIO
+from typing import Any
+
+from ..wire.envelope import StartResponse, WSGIApp, envelope_of
+from .signing_key import ALGORITHM, UserPoolSigningKey
+from .token_issuer import TokenIssuer
+
+#: The operations whose answer carries an ``AuthenticationResult`` with new tokens.
+TOKEN_OPERATIONS = frozenset(
+    {"InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge"}
+)
+_WELL_KNOWN = re.compile(
+    r"^/(?P<pool>(?P<region>[a-z]{2}(-[a-z]+)+-\d)_[0-9A-Za-z]+)/\.well-known/"
+    r"(?P<document>jwks\.json|openid-configuration)$"
+)
+
+
+def _json(start_response: StartResponse, status: str, payload: Any) -> list[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+class UserPoolTokensLayer:
+    """Re-signs the tokens moto issues, translates them back for moto, and serves the pools' keys.
+
+    ``moto_app()`` is moto's cognito-idp application; ``pool_exists(user_pool_id)`` asks moto's model.
+    """
+
+    def __init__(
+        self,
+        issuer: TokenIssuer,
+        key: UserPoolSigningKey,
+        moto_app: Callable[[], WSGIApp],
+        pool_exists: Callable[[str], bool],
+    ) -> None:
+        self.issuer = issuer
+        self.key = key
+        self._moto_app = moto_app
+        self._pool_exists = pool_exists
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
+        envelope = envelope_of(environ)
+        if envelope is None:
+            return None
+        if envelope.operation is None:
+            return self.well_known(environ, start_response)
+        if envelope.operation in TOKEN_OPERATIONS:
+            return self.issue_tokens(environ, start_response)
+        self.translate_access_token(environ, envelope.document)
+        return None
+
+    # -- tokens out ---------------------------------------------------------------------------------
+
+    def issue_tokens(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """moto's answer, with the tokens in its ``AuthenticationResult`` re-signed."""
+        answered: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answered["status"], answered["headers"] = status, headers
+            return lambda data: None
+
+        chunks = self._moto_app()(environ, capture)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        status, headers = answered["status"], answered["headers"]
+        if status.startswith("200"):
+            try:
+                document = json.loads(body)
+            except ValueError:
+                document = None
+            if isinstance(document, dict) and isinstance(document.get("AuthenticationResult"), dict):
+                document["AuthenticationResult"] = self.issuer.reissue(document["AuthenticationResult"])
+                body = json.dumps(document).encode()
+        headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    # -- tokens in ----------------------------------------------------------------------------------
+
+    def translate_access_token(self, environ: dict[str, Any], document: Any) -> None:
+        """Put moto's access token in place of the one this local AWS issued for it."""
+        if not isinstance(document, dict) or not isinstance(document.get("AccessToken"), str):
+            return
+        original = self.issuer.original_access_token(document["AccessToken"])
+        if original is None:
+            return
+        body = json.dumps({**document, "AccessToken": original}).encode()
+        environ["wsgi.input"] = BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+
+    # -- public keys --------------------------------------------------------------------------------
+
+    def well_known(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
+        found = _WELL_KNOWN.match(str(environ.get("PATH_INFO", "")))
+        if found is None or environ.get("REQUEST_METHOD") != "GET":
+            return None
+        pool_id = found.group("pool")
+        if not self._pool_exists(pool_id):
+            # UNCONFIRMED: AWS's exact answer for the keys of a pool that does not exist.
+            return _json(start_response, "404 Not Found", {"message": f"User pool {pool_id} does not exist."})
+        if found.group("document") == "jwks.json":
+            return _json(start_response, "200 OK", self.key.jwks())
+        host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+        base = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+        return _json(
+            start_response,
+            "200 OK",
+            {
+                "issuer": f"https://cognito-idp.{found.group('region')}.amazonaws.com/{pool_id}",
+                "jwks_uri": f"{base}/{pool_id}/.well-known/jwks.json",
+                "response_types_supported": ["code", "token"],
+                "scopes_supported": ["openid", "email", "phone", "profile"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": [ALGORITHM],
+            },
+        )

@@ -1,0 +1,45 @@
+"""What the user pool layer reads from moto's cognito-idp model, in-process (never over HTTP)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..internal import InternalAWS
+
+
+def _region_of(user_pool_id: str) -> str:
+    return user_pool_id.split("_", 1)[0]
+
+
+def group_roles(internal: InternalAWS) -> Callable[[str, str], tuple[str | None, int | None]]:
+    """``(user_pool_id, group)`` → the group's IAM role ARN and ``Precedence`` (``None`` when unset)."""
+
+    def read(user_pool_id: str, group: str) -> tuple[str | None, int | None]:
+        from botocore.exceptions import ClientError
+
+        try:
+            found = internal.client("cognito-idp", _region_of(user_pool_id)).get_group(
+                GroupName=group, UserPoolId=user_pool_id
+            )
+        except ClientError:
+            return None, None
+        return found["Group"].get("RoleArn"), found["Group"].get("Precedence")
+
+    return read
+
+
+def pool_exists(internal: InternalAWS) -> Callable[[str], bool]:
+    """Whether moto holds a user pool with this id."""
+
+    def exists(user_pool_id: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            internal.client("cognito-idp", _region_of(user_pool_id)).describe_user_pool(
+                UserPoolId=user_pool_id
+            )
+        except ClientError:
+            return False
+        return True
+
+    return exists
