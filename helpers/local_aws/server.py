@@ -11,6 +11,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from .app import LocalAWSApplication, make_app
 from .cross_origin import CrossOriginPolicy
+from .host_header import HostCheck
 from .s3.cors import BucketCors
 from .transport import MAX_BODY_BYTES, RequestBodies
 
@@ -129,9 +130,9 @@ class LocalAWS:
         self.host = host
         self.app = app or make_app()
         # What is served: the application behind the edges that act before any layer reads the request
-        # (cross-origin rules, then the body's framing and size).
+        # (the Host a request must name, cross-origin rules, then the body's framing and size).
         bucket_cors = BucketCors(self.app.state.internal) if self.app.state is not None else None
-        served = CrossOriginPolicy(RequestBodies(self.app, max_body_bytes), bucket_cors)
+        served = HostCheck(CrossOriginPolicy(RequestBodies(self.app, max_body_bytes), bucket_cors))
         # Binding happens here, so the port is known (and taken) as soon as the object exists.
         self._server: BaseWSGIServer = make_server(
             host, port, served, threaded=True, request_handler=RequestHandler
