@@ -14,7 +14,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from helpers.local_aws import clock
-from helpers.local_aws.control import MAX_OFFSET_SECONDS, host_name, is_loopback
+from helpers.local_aws.control import MAX_OFFSET_SECONDS
+from helpers.local_aws.host_header import host_name, is_loopback
 from tests.local_aws_fixtures import create_role, trust_policy
 from tests.raw_http import SeparateLocalAWS, exchange, request_bytes, separate_local_aws
 

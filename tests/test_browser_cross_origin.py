@@ -21,6 +21,7 @@ import pytest
 from botocore.config import Config
 
 from helpers.local_aws import clock
+from tests.course_pool import CoursePool, course_pool
 from tests.raw_http import SeparateLocalAWS, separate_local_aws
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, chromium  # noqa: F401  (chromium: a fixture)
 
@@ -213,3 +214,50 @@ def test_the_page_gets_an_identity_id_from_cognito_identity(aws, page, world):
     )
     assert answer["ok"] is True and answer["status"] == 200, answer
     assert '"IdentityId": "us-east-1:' in answer["body"] or '"IdentityId":"us-east-1:' in answer["body"]
+
+
+# -- what the identity pool's roles allow, cross-origin ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def course(aws: SeparateLocalAWS, world: dict[str, str]) -> CoursePool:
+    """The course's pool and roles over the ``shared`` bucket: guests read ``comments/``, signed-in users
+    also write under ``comments/<their identity id>/``."""
+    return course_pool(aws.url, "shared")
+
+
+def presigned_as(course: CoursePool, credentials: dict[str, str], method: str, key: str) -> str:
+    """A SigV4 presigned URL signed with identity-pool credentials (session token in the query)."""
+    s3 = course.client("s3", credentials, signature_version="s3v4")
+    url = s3.generate_presigned_url(method, Params={"Bucket": "shared", "Key": key}, ExpiresIn=300)
+    assert "X-Amz-Security-Token=" in url
+    return url
+
+
+def test_a_guest_page_reads_comments_and_reads_why_it_may_not_write(aws, page, course):
+    guest = course.credentials()
+    read = attempt(page, presigned_as(course, guest, "get_object", "comments/first.txt"))
+    assert read == {"ok": True, "status": 200, "type": "cors", "body": "a comment"}
+    key = f"comments/{guest['IdentityId']}/from-a-guest.txt"
+    written = attempt(page, presigned_as(course, guest, "put_object", key), method="PUT", body="hello")
+    # S3 sends the bucket's CORS headers on its error answers too: the page reads the denial.
+    assert written["ok"] is True and written["status"] == 403, written
+    assert "<Code>AccessDenied</Code>" in written["body"]
+    assert "s3:PutObject" in written["body"]
+    with pytest.raises(admin(aws, "s3").exceptions.ClientError):
+        admin(aws, "s3").head_object(Bucket="shared", Key=key)
+
+
+def test_a_signed_in_page_writes_under_its_own_identity_id_only(aws, page, course):
+    ana, ben = course.credentials("ana"), course.credentials("ben")
+    assert ana["IdentityId"] != ben["IdentityId"]
+    own = f"comments/{ana['IdentityId']}/from-ana.txt"
+    written = attempt(page, presigned_as(course, ana, "put_object", own), method="PUT", body="by ana")
+    assert written["ok"] is True and written["status"] == 200, written
+    assert admin(aws, "s3").get_object(Bucket="shared", Key=own)["Body"].read() == b"by ana"
+    others = f"comments/{ben['IdentityId']}/from-ana.txt"
+    refused = attempt(page, presigned_as(course, ana, "put_object", others), method="PUT", body="as ben")
+    assert refused["ok"] is True and refused["status"] == 403, refused
+    assert "<Code>AccessDenied</Code>" in refused["body"]
+    read = attempt(page, presigned_as(course, ana, "get_object", own))
+    assert read == {"ok": True, "status": 200, "type": "cors", "body": "by ana"}

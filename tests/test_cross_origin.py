@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 import pytest
+from botocore.credentials import Credentials
 
 from helpers.local_aws.s3.cors import NOT_ALLOWED, NOT_ENABLED, CorsRule, wildcard_match
 from tests.raw_http import exchange, request_bytes, signed_headers
@@ -237,3 +238,68 @@ def test_stand_in_providers_are_open_to_browser_apps(endpoint):
     token = exchange(endpoint.url, request_bytes("POST", endpoint.url + path, headers, body))
     assert token.status == 200 and b"access_token" in token.body
     assert token.headers["access-control-allow-origin"] == "*"
+
+
+# -- answered requests: the service the front door attributed them to decides ------------------------------
+
+
+def virtual_hosted(endpoint, bucket: str, method: str, key: str, headers: dict[str, str]):
+    """A request to ``<bucket>.localhost:<port>/<key>`` (as the JavaScript SDK addresses S3 when given
+    ``http://localhost:<port>``), sent to the local AWS's own address."""
+    port = endpoint.url.rsplit(":", 1)[1]
+    url = f"http://{bucket}.localhost:{port}/{key}"
+    if method != "OPTIONS":
+        headers = {**signed_headers(method, url, "s3"), **headers}
+    return exchange(endpoint.url, request_bytes(method, url, headers))
+
+
+def test_a_virtual_hosted_bucket_follows_the_rules_of_the_bucket_its_host_names(endpoint, buckets):
+    """The host names the bucket, as S3 (and moto) read it: the path's first segment is part of the key.
+    Sorted by its path, ``comments/first.txt`` would have been bucket ``comments``, with no rules."""
+    mine = virtual_hosted(endpoint, buckets["shared"], "GET", "comments/first.txt", {"Origin": PAGE})
+    assert mine.status == 200 and mine.body == b"hello", mine.text
+    assert mine.headers["access-control-allow-origin"] == PAGE
+    closed = virtual_hosted(endpoint, buckets["closed"], "GET", "comments/first.txt", {"Origin": PAGE})
+    assert closed.status == 200 and not cors_headers(closed)
+    asked = {"Origin": PAGE, "Access-Control-Request-Method": "PUT"}
+    assert virtual_hosted(endpoint, buckets["shared"], "OPTIONS", "comments/x.txt", asked).status == 200
+    assert virtual_hosted(endpoint, buckets["closed"], "OPTIONS", "comments/x.txt", asked).status == 403
+
+
+def test_a_query_request_on_a_bucket_path_is_answered_with_the_services_headers(endpoint, buckets):
+    """The front door attributes an unsigned ``Action=AssumeRoleWithWebIdentity`` to STS whatever the
+    path; its answer is STS's, open to every origin. Sorted by its path, it would have taken the rules
+    of the bucket ``closed`` (none)."""
+    path = f"/{buckets['closed']}?Action=AssumeRoleWithWebIdentity&Version=2011-06-15"
+    query = (
+        "&RoleArn=arn:aws:iam::123456789012:role/nobody&RoleSessionName=page&WebIdentityToken=not-a-token"
+    )
+    url = endpoint.url + path + query
+    answer = exchange(url, request_bytes("GET", url, {"Origin": PAGE}))
+    assert b"<ErrorResponse" in answer.body and b"sts.amazonaws.com" in answer.body, answer.text
+    assert answer.headers["access-control-allow-origin"] == "*"
+
+
+def test_s3_refusals_carry_the_buckets_rules_and_other_services_refusals_the_open_headers(endpoint, buckets):
+    """S3 sends a matching rule's headers on its errors too, so a page can read why it was refused."""
+    url = f"{endpoint.url}/{buckets['shared']}/comments/first.txt"
+    wrong = Credentials("testing", "not-the-secret")
+    headers = {**signed_headers("GET", url, "s3", credentials=wrong), "Origin": PAGE}
+    refused = exchange(url, request_bytes("GET", url, headers))
+    assert refused.status == 403 and b"<Code>SignatureDoesNotMatch</Code>" in refused.body
+    assert refused.headers["access-control-allow-origin"] == PAGE
+    closed_url = f"{endpoint.url}/{buckets['closed']}/comments/first.txt"
+    headers = {**signed_headers("GET", closed_url, "s3", credentials=wrong), "Origin": PAGE}
+    closed = exchange(closed_url, request_bytes("GET", closed_url, headers))
+    assert closed.status == 403 and not cors_headers(closed)
+    body = b"{}"
+    target = {"X-Amz-Target": "DynamoDB_20120810.ListTables"}
+    headers = {
+        **signed_headers("POST", endpoint.url + "/", "dynamodb", body, target, wrong),
+        "Origin": PAGE,
+        "Content-Type": "application/x-amz-json-1.0",
+        "Content-Length": "2",
+    }
+    table = exchange(endpoint.url, request_bytes("POST", endpoint.url + "/", headers, body))
+    assert table.status == 400 and b"InvalidSignatureException" in table.body, table.text
+    assert table.headers["access-control-allow-origin"] == "*"

@@ -50,7 +50,7 @@ from .internal import InternalAWS
 from .issued_credentials import CredentialsRegistry, RoleSessions
 from .sts.web_identity import WebIdentityLayer
 from .wire.authentication import AdministratorKeys, Authenticator
-from .wire.envelope import Layer, StartResponse, WSGIApp
+from .wire.envelope import REFUSAL_KEY, Layer, StartResponse, WSGIApp
 from .wire.services import ServiceCatalog
 
 # The local AWS's own endpoints (status, clock, one reset) and the guard in front of them and moto's API
@@ -138,6 +138,7 @@ class LocalAWSApplication:
         try:
             envelope = self.front_door.parse(environ)
         except Refused as refused:
+            environ[REFUSAL_KEY] = refused.refusal  # what the edges and the request log know of it
             return refused.denial.send(start_response, str(environ.get("REQUEST_METHOD", "GET")))
         if self.authorization is not None:
             answer = self.authorization(environ, start_response)

@@ -13,9 +13,9 @@
 :class:`AdminGuard` protects these and every ``/moto-api/...`` endpoint from web pages: they change or
 reveal the whole emulator, and any page the learner visits can send requests to ``127.0.0.1``.
 
-* The ``Host`` header must name the loopback interface (``127.0.0.1``, ``localhost``, ``[::1]``, any
-  port) or the address the local AWS was bound to: a page that rebinds its own DNS name to 127.0.0.1
-  sends its own name (DNS rebinding) and is refused with 403.
+* The ``Host`` header must name the loopback interface or the address the local AWS was bound to
+  (:mod:`.host_header`, the one rule, which the served local AWS applies to every request at its edge):
+  a page that rebinds its own DNS name to 127.0.0.1 sends its own name (DNS rebinding) and gets 403.
 * A request that changes state (``POST``, ``PUT``, ``PATCH``, ``DELETE``, and any request to one of
   moto's endpoints that change state whatever the method) must say ``Content-Type: application/json``:
   a page can send that only after a CORS preflight, which ``cross_origin`` refuses for these
@@ -25,13 +25,13 @@ reveal the whole emulator, and any page the learner visits can send requests to 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .endpoints import classify
+from .endpoints import is_administrative
+from .host_header import addressed_here
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -92,34 +92,12 @@ class AdminRefused(Exception):
         self.message = message
 
 
-def host_name(host_header: str) -> str:
-    """The host in a ``Host`` header, without port, brackets or a trailing dot, in lower case."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else ""
-    name, _, port = host.rpartition(":")
-    if name and port.isdigit():
-        host = name
-    return host.rstrip(".")
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class AdminGuard:
     """The checks every administrative request passes (see the module's docstring)."""
 
     def check(self, environ: dict[str, Any]) -> None:
         """Raise :class:`AdminRefused` unless ``environ`` may reach an administrative endpoint."""
-        host = host_name(environ.get("HTTP_HOST", ""))
-        bound = (environ.get("SERVER_NAME") or "").lower()
-        if not (is_loopback(host) or (host == bound and bound not in ("", "0.0.0.0", "::"))):
+        if not addressed_here(environ):  # the served local AWS refuses these at its edge already
             raise AdminRefused(
                 403, "the local AWS's administrative endpoints answer only requests addressed to loopback"
             )
@@ -208,7 +186,7 @@ class ControlLayer:
         self.routes = routes
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
-        if classify(environ).kind != "admin":
+        if not is_administrative(environ):
             return None
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         try:

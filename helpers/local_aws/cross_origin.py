@@ -15,6 +15,12 @@ real endpoint does:
   send no CORS headers at all and refuse every preflight, so no web page can read them or send them
   anything but a simple request (which ``control.AdminGuard`` refuses for lack of a JSON content type).
 
+An answered AWS request's headers follow the service the front door attributed it to (its envelope,
+or, for a request it refused, the service whose error it answered with): S3's bucket rules apply to S3's
+error answers too, as S3 sends them when a rule matches. Preflights (unsigned ``OPTIONS``, no AWS
+operation), the administrative endpoints, the stand-in providers and bodies refused before the front door
+read them are sorted by their path (:mod:`.endpoints`).
+
 Headers that inner layers or moto set (moto's flask-cors adds ``Access-Control-Allow-Origin: *`` to
 everything) are replaced, so this module is the only place CORS is decided.
 """
@@ -25,8 +31,10 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .endpoints import classify
-from .s3.cors import BucketCors, requested_headers
+from .authorization.s3 import s3_location
+from .endpoints import Endpoint, classify
+from .s3.cors import BucketCors, CorsRule, requested_headers
+from .wire.envelope import attribution_of
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -75,6 +83,20 @@ def open_headers() -> list[tuple[str, str]]:
     return [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED_HEADERS)]
 
 
+def _without_cors(
+    start_response: StartResponse, added: list[tuple[str, str]] | Callable[[], list[tuple[str, str]]]
+) -> StartResponse:
+    """``start_response`` with every CORS header the application set replaced by ``added`` (decided when
+    the answer starts, once the front door has attributed the request)."""
+
+    def cors_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        extra = added() if callable(added) else added
+        headers = [(name, value) for name, value in headers if not _is_cors_header(name)] + extra
+        return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+    return cors_start_response
+
+
 class CrossOriginPolicy:
     """WSGI middleware: answers preflights and sets the CORS headers of every answer (see the module).
 
@@ -89,6 +111,8 @@ class CrossOriginPolicy:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         origin = environ.get("HTTP_ORIGIN")
         method = environ.get("REQUEST_METHOD", "GET")
+        if not origin and method != "OPTIONS":  # not from a page (every SDK outside a browser)
+            return self.app(environ, _without_cors(start_response, []))
         endpoint = classify(environ)
         if endpoint.kind == "s3" and method == "OPTIONS":
             return self._s3_preflight(environ, start_response, endpoint.bucket, endpoint.key)
@@ -101,22 +125,45 @@ class CrossOriginPolicy:
             status, headers, body = open_preflight(environ)
             return _answer(start_response, status, headers, body)
 
-        # Decided before the request runs, so a request that changes the bucket's CORS configuration is
-        # answered under the configuration it was sent under.
-        added = self._headers_for(environ, endpoint.kind, endpoint.bucket) if origin else []
+        # An S3 bucket's rules are read before the request runs, so a request that changes the bucket's
+        # CORS configuration is answered under the configuration it was sent under.
+        before = (
+            self._bucket_rules(endpoint.bucket)
+            if origin and endpoint.kind == "s3" and endpoint.bucket
+            else None
+        )
 
-        def cors_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            headers = [(name, value) for name, value in headers if not _is_cors_header(name)] + added
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+        def added() -> list[tuple[str, str]]:
+            return self._headers_for(environ, endpoint, before) if origin else []
 
-        return self.app(environ, cors_start_response)
+        return self.app(environ, _without_cors(start_response, added))
 
-    def _headers_for(self, environ: dict[str, Any], kind: str, bucket: str | None) -> list[tuple[str, str]]:
+    def _bucket_rules(self, bucket: str) -> list[CorsRule] | None:
+        return None if self.bucket_cors is None else self.bucket_cors.rules(bucket)
+
+    def _headers_for(
+        self, environ: dict[str, Any], endpoint: Endpoint, before: list[CorsRule] | None
+    ) -> list[tuple[str, str]]:
+        """The CORS headers of the answer: decided by the service the front door attributed the request
+        to (its envelope, or the service whose error it answered with); by the path only for what the
+        front door never saw (the local AWS's own endpoints, the stand-in providers, bodies refused
+        unread)."""
+        attributed = attribution_of(environ)
+        if attributed is not None:
+            kind = "s3" if attributed.service == "s3" else "aws"
+        else:
+            kind = endpoint.kind
         if kind == "admin":
             return []
-        if kind == "s3":
-            return [] if self.bucket_cors is None else self.bucket_cors.headers_for(environ, bucket)
-        return open_headers()
+        if kind != "s3":
+            return open_headers()
+        if self.bucket_cors is None:
+            return []
+        bucket = endpoint.bucket if endpoint.kind == "s3" else s3_location(environ)[0]
+        if not bucket:
+            return []  # the service root (ListBuckets): no bucket, no CORS configuration
+        rules = before if endpoint.kind == "s3" else self._bucket_rules(bucket)
+        return self.bucket_cors.headers_from(environ, rules or [])
 
     def _s3_preflight(
         self, environ: dict[str, Any], start_response: StartResponse, bucket: str | None, key: str | None

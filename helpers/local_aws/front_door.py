@@ -31,7 +31,7 @@ from urllib.parse import parse_qs
 from .query_protocol import read_body
 from .wire import authentication as auth
 from .wire import sigv2, sigv4
-from .wire.envelope import ANONYMOUS, ENVIRON_KEY, Layer, Principal, RequestEnvelope, WSGIApp
+from .wire.envelope import ANONYMOUS, ENVIRON_KEY, Layer, Principal, Refusal, RequestEnvelope, WSGIApp
 from .wire.errors import Denial, WireError
 from .wire.services import ServiceCatalog, ServiceDescription
 
@@ -118,23 +118,25 @@ def _first(query: dict[str, list[str]], name: str) -> str | None:
 
 
 class Refused(Exception):
-    """A request the front door answers itself, with ``denial``."""
+    """A request the front door answers itself, with ``denial``, as an error of ``refusal.service``."""
 
-    def __init__(self, denial: Denial) -> None:
+    def __init__(self, denial: Denial, refusal: Refusal) -> None:
         super().__init__(denial.status_line)
         self.denial = denial
+        self.refusal = refusal
 
 
-def _answer(error: WireError, service: ServiceDescription, method: str) -> Refused:
-    return Refused(
-        error.answer(
-            service.protocol,
-            service=service.name,
-            api_version=service.api_version,
-            json_version=service.json_version,
-            method=method,
-        )
+def _answer(
+    error: WireError, service: ServiceDescription, method: str, operation: str | None = None
+) -> Refused:
+    denial = error.answer(
+        service.protocol,
+        service=service.name,
+        api_version=service.api_version,
+        json_version=service.json_version,
+        method=method,
     )
+    return Refused(denial, Refusal(service.signing_name, operation))
 
 
 class FrontDoor:
@@ -163,6 +165,7 @@ class FrontDoor:
             )
         except WireError as error:
             raise _answer(error, shape, method) from None
+        operation = None
         try:
             if service.protocol == "query" and params is None:
                 params = self._query_params(environ, query, body)
@@ -176,7 +179,7 @@ class FrontDoor:
                 raise missing_authentication(service.signing_name)
             document = self._json_document(body) if service.protocol == "json" else None
         except WireError as error:
-            raise _answer(error, service, method) from None
+            raise _answer(error, service, method, operation) from None
         envelope = RequestEnvelope(
             service=service.signing_name,
             protocol=service.protocol,

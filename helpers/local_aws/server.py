@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import selectors
+import sys
 import threading
+import time
 from typing import Any
 
 from moto.server import MotoRequestHandler
@@ -11,18 +14,28 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from .app import LocalAWSApplication, make_app
 from .cross_origin import CrossOriginPolicy
+from .host_header import HostCheck
+from .request_log import FACTS_KEY, RequestLog, line
 from .s3.cors import BucketCors
 from .transport import MAX_BODY_BYTES, RequestBodies
 
 DEFAULT_HOST = "127.0.0.1"
+#: Where the request log goes (standard error, once a server logs requests; see ``LocalAWS``).
+REQUEST_LOG = logging.getLogger("helpers.local_aws.requests")
+
+
+def _log_to_stderr() -> None:
+    if not REQUEST_LOG.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        REQUEST_LOG.addHandler(handler)
+        REQUEST_LOG.setLevel(logging.INFO)
+        REQUEST_LOG.propagate = False
 
 
 class RequestHandler(MotoRequestHandler):
-    """moto's request handler, logging paths without their query strings, answering every malformed
-    request line.
-
-    Presigned URLs carry ``X-Amz-Credential``, ``X-Amz-Signature`` and ``X-Amz-Security-Token`` in the
-    query string; an access log must not keep them.
+    """moto's request handler, logging what each request asked (:mod:`.request_log`), answering every
+    malformed request line.
 
     Python's ``BaseHTTPRequestHandler`` answers a request line it cannot parse as if the client spoke
     HTTP/0.9: a bare body with no status line, which clients read as no answer at all. Here every such
@@ -95,15 +108,28 @@ class RequestHandler(MotoRequestHandler):
                 drained += len(data)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One line per request (:mod:`.request_log`): ``s3 PutObject 403 AccessDenied``, or the method
+        and path without its query string for what is not an AWS API request."""
         if not getattr(self.server, "log_requests", False):
             return
-        path = self.path.split("?", 1)[0]
-        self.log("info", '"%s %s %s" %s %s', self.command, path, self.request_version, code, size)
+        environ = getattr(self, "environ", None) or {}  # werkzeug keeps the request's environ here
+        facts = environ.get(FACTS_KEY)
+        self.log("info", "%s", line(getattr(self, "command", None), getattr(self, "path", None), code, facts))
 
     def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         # Like the access log, off unless asked for: in a notebook kernel it would land in cell outputs.
         if getattr(self.server, "log_requests", False):
             super().log_error(format, *args)
+
+    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        """``local AWS 15:04:05 <message>`` on the local AWS's log (standard error): no client address,
+        always this machine's loopback, nor werkzeug's colours."""
+        REQUEST_LOG.log(
+            logging.ERROR if type == "error" else logging.INFO,
+            "local AWS %s " + message,
+            time.strftime("%H:%M:%S"),
+            *args,
+        )
 
 
 class LocalAWS:
@@ -111,7 +137,8 @@ class LocalAWS:
 
     It binds only ``host`` (default ``127.0.0.1``; moto's own default would be every address).
     ``port=0`` lets the operating system pick a free port; read it back from :attr:`url`.
-    ``log_requests`` writes an access log line (without query strings) per request to stderr.
+    ``log_requests`` writes a line per request to standard error (:mod:`.request_log`: service,
+    operation, status and AWS's error code; never a query string, key, token or signature).
     ``max_body_bytes`` is the largest request body accepted (default 64 MiB, see ``transport``).
 
     >>> with LocalAWS() as aws:          # doctest: +SKIP
@@ -129,9 +156,12 @@ class LocalAWS:
         self.host = host
         self.app = app or make_app()
         # What is served: the application behind the edges that act before any layer reads the request
-        # (cross-origin rules, then the body's framing and size).
+        # (the Host a request must name, cross-origin rules, then the body's framing and size).
         bucket_cors = BucketCors(self.app.state.internal) if self.app.state is not None else None
-        served = CrossOriginPolicy(RequestBodies(self.app, max_body_bytes), bucket_cors)
+        served = HostCheck(CrossOriginPolicy(RequestBodies(self.app, max_body_bytes), bucket_cors))
+        if log_requests:
+            served = RequestLog(served)
+            _log_to_stderr()
         # Binding happens here, so the port is known (and taken) as soon as the object exists.
         self._server: BaseWSGIServer = make_server(
             host, port, served, threaded=True, request_handler=RequestHandler

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .authorization.denials import Denial, json_error, s3_error
-from .endpoints import classify, signed_service
+from .endpoints import classify
 from .query_protocol import xml_error
 
 StartResponse = Callable[..., Any]
@@ -85,7 +85,7 @@ def too_large(environ: dict[str, Any], proposed: int | None, limit: int) -> Deni
     message = f"Request body exceeds the local AWS's limit of {limit} bytes"
     content_type = environ.get("CONTENT_TYPE", "")
     if content_type.startswith("application/x-www-form-urlencoded"):
-        namespace = _QUERY_NAMESPACES.get(signed_service(environ) or "sts", _QUERY_NAMESPACES["sts"])
+        namespace = _QUERY_NAMESPACES.get(_scoped_service(environ) or "sts", _QUERY_NAMESPACES["sts"])
         captured: list[Any] = []
         body = xml_error(
             lambda status, headers: captured.append(headers), namespace, "RequestEntityTooLarge", message, 413
@@ -94,6 +94,20 @@ def too_large(environ: dict[str, Any], proposed: int | None, limit: int) -> Deni
         return Denial(413, list(captured[0]), b"".join(body))
     # UNCONFIRMED: the JSON-protocol services' code and wording for an oversized body.
     return json_error("RequestEntityTooLarge", message, status=413, namespace="")
+
+
+def _scoped_service(environ: dict[str, Any]) -> str | None:
+    """The service a SigV4 ``Authorization`` header is scoped to, read with the front door's own parser
+    (the body is refused unread, before the front door, which needs the body, could attribute it)."""
+    from .wire import sigv4
+
+    try:
+        claims = sigv4.claims_from_header(
+            environ.get("HTTP_AUTHORIZATION", ""), environ.get("HTTP_X_AMZ_DATE"), None
+        )
+    except sigv4.MalformedSignature:
+        return None
+    return claims.service
 
 
 def _send(start_response: StartResponse, denial: Denial) -> list[bytes]:

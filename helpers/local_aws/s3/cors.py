@@ -168,11 +168,18 @@ class BucketCors:
         """The CORS headers of S3's answer to an actual (non-preflight) request, whatever its status (S3
         adds them to error answers too): those of the first rule that allows its origin and method, or
         none."""
+        if not environ.get("HTTP_ORIGIN") or not bucket:
+            return []
+        return self.headers_from(environ, self.rules(bucket) or [])
+
+    @staticmethod
+    def headers_from(environ: dict[str, Any], rules: list[CorsRule]) -> list[tuple[str, str]]:
+        """:meth:`headers_for`, given the bucket's ``rules``."""
         origin = environ.get("HTTP_ORIGIN")
-        if not origin or not bucket:
+        if not origin:
             return []
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        for rule in self.rules(bucket) or []:
+        for rule in rules:
             matched = rule.matching_origin(origin)
             if matched is not None and method in rule.allowed_methods:
                 return rule.response_headers(origin, matched)

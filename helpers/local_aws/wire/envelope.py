@@ -15,6 +15,9 @@ from typing import Any, Literal, Protocol
 from .services import ServiceDescription
 
 ENVIRON_KEY = "local_aws.request"
+#: Where the front door leaves a :class:`Refusal` for a request it answered itself before it built an
+#: envelope (an unknown key, a bad signature, a malformed body).
+REFUSAL_KEY = "local_aws.refusal"
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -83,6 +86,22 @@ class RequestEnvelope:
         )
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A request the front door refused: the service whose error it was answered with (its signing
+    name), and the operation, if it got as far as naming one."""
+
+    service: str
+    operation: str | None = None
+
+
 def envelope_of(environ: dict[str, Any]) -> RequestEnvelope | None:
     """The envelope the front door stored for this request, if it is an AWS API request."""
     return environ.get(ENVIRON_KEY)
+
+
+def attribution_of(environ: dict[str, Any]) -> RequestEnvelope | Refusal | None:
+    """What the front door decided the request was for: its envelope, else the :class:`Refusal` it
+    answered, else ``None`` (a request the front door never saw: preflights, the local AWS's own
+    endpoints, the stand-in providers, bodies refused unread)."""
+    return environ.get(ENVIRON_KEY) or environ.get(REFUSAL_KEY)
