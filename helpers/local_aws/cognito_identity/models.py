@@ -436,12 +436,23 @@ class CognitoIdentityBackend:
         survivor = min(owners, key=lambda i: (i.creation_date, i.identity_id))
         return self._checked(Resolution(pool, survivor, [o for o in owners if o is not survivor], logins))
 
-    def _plan_resolve(self, identity_id: str, logins: list[VerifiedLogin]) -> Resolution:
+    def _plan_resolve(
+        self, identity_id: str, logins: list[VerifiedLogin], vouched: bool = False
+    ) -> Resolution:
         """GetCredentialsForIdentity and GetOpenIdToken: which identity the call acts for [§6].
 
-        Logins no identity has yet are linked to this one (a guest becomes authenticated and keeps its
-        id); a login that belongs to another identity merges this one into that identity, which is
-        returned, and this one is disabled.
+        An authenticated identity answers only a call that presents at least one of its own logins:
+        "you must pass at least one valid token for a login already associated with that identity"
+        (Amazon Cognito Developer Guide, "Identity pools (federated identities) authentication flow",
+        https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html); anything
+        else is "Logins don't match" and changes nothing. Otherwise logins no identity has yet are
+        linked to this one (a guest becomes authenticated and keeps its id), and a login that belongs
+        to another identity merges the two: a guest is absorbed by the login's identity
+        (amplify-js#6616); an authenticated identity and the other one are merged as GetId merges the
+        identities of one call's logins, the oldest surviving (UNCONFIRMED: AWS does not say which).
+        ``vouched``: the caller is the app's back end, signed with AWS credentials
+        (GetOpenIdTokenForDeveloperIdentity), which may "link new logins ... to an existing
+        authenticated/unauthenticated identity" (its API reference).
         """
         identity = self._identity(identity_id)
         pool = self.pools[identity.identity_pool_id]
@@ -458,10 +469,23 @@ class CognitoIdentityBackend:
             if not pool.allow_unauthenticated_identities:
                 raise errors.unauthenticated_not_supported()
             return Resolution(pool, identity, [], [])
+        if (
+            identity.authenticated
+            and not vouched
+            and not any(self._proves(pool, identity, login) for login in logins)
+        ):
+            # Someone else's login (never seen, or another identity's) on this identity's id: no link,
+            # no merge, no credentials.
+            raise errors.logins_do_not_match()
         owners = [o for o in self._owners(pool, logins) if o is not identity]
         if not owners:
             return self._checked(Resolution(pool, identity, [], logins))
-        # The identity that already owns the login survives; this one is disabled (amplify-js#6616).
+        if identity.authenticated:
+            candidates = [identity, *owners]
+            survivor = min(candidates, key=lambda i: (i.creation_date, i.identity_id))
+            absorbed = [o for o in candidates if o is not survivor]
+            return self._checked(Resolution(pool, survivor, absorbed, logins))
+        # The identity that already owns the login survives; the guest is disabled (amplify-js#6616).
         survivor = min(owners, key=lambda i: (i.creation_date, i.identity_id))
         absorbed = [identity, *[o for o in owners if o is not survivor]]
         return self._checked(Resolution(pool, survivor, absorbed, logins))
@@ -733,7 +757,7 @@ class CognitoIdentityBackend:
                     owner = self.login_index.get(key)
                     if owner is not None and owner != identity.identity_id:
                         raise errors.developer_user_already_registered()
-                    plan = self._plan_resolve(identity_id, verified)
+                    plan = self._plan_resolve(identity_id, verified, vouched=True)
             except errors.LimitExceededException as error:
                 # The operation models no LimitExceededException; a conflict is its nearest error.
                 raise errors.ResourceConflictException(error.message) from None
@@ -840,6 +864,8 @@ class CognitoIdentityBackend:
             user = login.claims.get("developer_user_identifier")
             owner = self.login_index.get((pool.identity_pool_id, pool.developer_provider_name or "", user))
             return login.subject == identity.identity_id == owner
+        if pool.developer_provider_name and login.provider == pool.developer_provider_name:
+            return login.subject in identity.developer_users.get(login.provider, [])
         return identity.logins.get(login.provider) == login.subject
 
     def unlink_identity(self, identity_id: str, logins: dict[str, str], logins_to_remove: list[str]) -> None:
