@@ -125,3 +125,17 @@ def developer_user_not_linked(developer_user_identifier: str, identity_id: str) 
     return ResourceConflictException(
         f"DeveloperUserIdentifier '{developer_user_identifier}' is not linked to identity '{identity_id}'."
     )
+
+
+def provider_not_configured(identity_provider_name: str) -> InvalidParameterException:
+    # UNCONFIRMED wording, in the style of the RoleMappings refusal (aws/aws-cdk#22951).
+    return InvalidParameterException(f"{identity_provider_name} is not a configured provider.")
+
+
+def principal_tag_map_not_found(
+    identity_pool_id: str, identity_provider_name: str
+) -> ResourceNotFoundException:
+    # UNCONFIRMED: AWS's answer for a provider without a map (code and wording).
+    return ResourceNotFoundException(
+        f"No principal tag attribute map for {identity_provider_name} in identity pool {identity_pool_id}."
+    )

@@ -23,6 +23,7 @@ from ..guest_session_policy import session_policies as guest_session_policies
 from ..iam.oidc_providers import provider_name
 from ..issued_credentials import ENHANCED_FLOW_SECONDS, IssuedCredentials, RoleSessions
 from . import exceptions as errors
+from . import principal_tags
 from .open_id_token import (
     DEVELOPER_TOKEN_MAX_SECONDS,
     DEVELOPER_TOKEN_SECONDS,
@@ -67,6 +68,8 @@ class IdentityPool:
     tags: dict[str, str] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
     role_mappings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # IdentityProviderName -> its attributes-for-access-control map (SetPrincipalTagAttributeMap).
+    principal_tag_maps: dict[str, principal_tags.PrincipalTagMap] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:
@@ -398,6 +401,61 @@ class CognitoIdentityBackend:
     def get_identity_pool_roles(self, identity_pool_id: str) -> IdentityPool:
         return self.describe_identity_pool(identity_pool_id)
 
+    # -- attributes for access control --------------------------------------------------------------
+
+    @staticmethod
+    def _check_tag_provider(pool: IdentityPool, identity_provider_name: str) -> None:
+        configured = pool.configured_providers() - {DEVELOPER_LOGIN_KEY}
+        # As for RoleMappings, a user pool may be named with ":<app client id>" (UNCONFIRMED).
+        if identity_provider_name not in configured and (
+            identity_provider_name.rsplit(":", 1)[0] not in configured
+        ):
+            raise errors.provider_not_configured(identity_provider_name)
+
+    def set_principal_tag_attribute_map(
+        self,
+        identity_pool_id: str,
+        identity_provider_name: str,
+        use_defaults: bool | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> principal_tags.PrincipalTagMap:
+        """Which claims of this provider's tokens become session tags; echoed back as stored."""
+        with self.lock:
+            pool = self.describe_identity_pool(identity_pool_id)
+            self._check_tag_provider(pool, identity_provider_name)
+            tag_map = principal_tags.checked_map(use_defaults, tags)
+            pool.principal_tag_maps[identity_provider_name] = tag_map
+            return tag_map
+
+    def get_principal_tag_attribute_map(
+        self, identity_pool_id: str, identity_provider_name: str
+    ) -> principal_tags.PrincipalTagMap:
+        with self.lock:
+            pool = self.describe_identity_pool(identity_pool_id)
+            self._check_tag_provider(pool, identity_provider_name)
+            tag_map = pool.principal_tag_maps.get(identity_provider_name)
+            if tag_map is None:
+                raise errors.principal_tag_map_not_found(identity_pool_id, identity_provider_name)
+            return tag_map
+
+    @staticmethod
+    def session_tags(
+        pool: IdentityPool, logins: tuple[VerifiedLogin, ...] | list[VerifiedLogin]
+    ) -> dict[str, str]:
+        """The principal tags a sign-in with these logins puts on its session: a developer token's own
+        ``PrincipalTags``, and each other login's claims under its provider's map."""
+        found = []
+        for login in logins:
+            if login.provider == DEVELOPER_LOGIN_KEY:
+                found.append(principal_tags.from_token_claim(login.claims.get("principal_tags") or {}))
+                continue
+            key = login.provider
+            if key.startswith("cognito-idp.") and isinstance(login.claims.get("aud"), str):
+                key = f"{login.provider}:{login.claims['aud']}"
+            tag_map = pool.principal_tag_maps.get(key) or pool.principal_tag_maps.get(login.provider)
+            found.append(principal_tags.tags_for_login(tag_map, login.provider, login.claims))
+        return principal_tags.merged(found)
+
     # -- identities -------------------------------------------------------------------------------
 
     def _identity(self, identity_id: str) -> Identity:
@@ -617,7 +675,11 @@ class CognitoIdentityBackend:
         Guests' credentials carry AWS's guest session policies [§5]. A role that does not exist, or
         whose trust policy refuses this pool's token, makes the pool's configuration invalid [§3].
         """
-        from helpers.iam_policy import cognito_web_identity_request, evaluate_trust_policy
+        from helpers.iam_policy import (
+            cognito_web_identity_request,
+            evaluate_trust_policy,
+            tag_session_request,
+        )
 
         verified = self._verified(self._identity_pool_of(identity_id), logins)
         sessions = self.collaborators.role_sessions
@@ -634,12 +696,22 @@ class CognitoIdentityBackend:
             )
             if not evaluate_trust_policy(request, role.trust_policy).allowed:
                 raise errors.InvalidIdentityPoolConfigurationException()
+            tags = self.session_tags(pool, plan.logins)
+            # Tags need sts:TagSession in the trust policy too ("Using attributes for access control
+            # with Amazon Cognito identity pools"). UNCONFIRMED: that AWS answers its refusal like any
+            # other trust failure of the enhanced flow, with InvalidIdentityPoolConfigurationException.
+            if (
+                tags
+                and not evaluate_trust_policy(tag_session_request(request, tags), role.trust_policy).allowed
+            ):
+                raise errors.InvalidIdentityPoolConfigurationException()
             resolved = self._apply(plan)
         credentials = sessions.open(
             role,
             ENHANCED_FLOW_SECONDS,
             session_policies=guest_session_policies() if not resolved.logins else None,
             context=dict(request.context),
+            session_tags=tags,
         )
         return resolved, credentials
 
@@ -657,6 +729,7 @@ class CognitoIdentityBackend:
                 "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
             )
         resolved = self.resolve(identity_id, self._verified(pool, logins))
+        # The token carries the session tags for STS ("https://aws.amazon.com/tags", [§4]).
         token = self.collaborators.signer.issue(
             pool.identity_pool_id,
             resolved.identity.identity_id,
@@ -664,6 +737,7 @@ class CognitoIdentityBackend:
             self.now(),
             OPEN_ID_TOKEN_SECONDS,
             pool.arn,
+            self.session_tags(pool, resolved.logins) or None,
         )
         return resolved, token
 

@@ -18,6 +18,7 @@ from ..constants import ACCOUNT_ID
 from ..wire.envelope import RequestEnvelope, envelope_of
 from . import exceptions as errors
 from .models import CognitoIdentityBackend, CognitoIdentityBackends, Identity, IdentityPool
+from .principal_tags import PrincipalTagMap
 
 TARGET_PREFIX = "AWSCognitoIdentityService."
 #: Callable without a signature [§0]; every other operation needs SigV4 developer credentials.
@@ -57,6 +58,15 @@ def _identity_json(identity: Identity) -> dict[str, Any]:
     if identity.linked_providers:
         body["Logins"] = identity.linked_providers
     return body
+
+
+def _tag_map_json(p: dict[str, Any], tag_map: PrincipalTagMap) -> dict[str, Any]:
+    return {
+        "IdentityPoolId": p["IdentityPoolId"],
+        "IdentityProviderName": p["IdentityProviderName"],
+        "UseDefaults": tag_map.use_defaults,
+        "PrincipalTags": dict(tag_map.principal_tags),
+    }
 
 
 def _pool_options(params: dict[str, Any]) -> dict[str, Any]:
@@ -132,6 +142,16 @@ class CognitoIdentityResponses:
         if pool.role_mappings:
             body["RoleMappings"] = pool.role_mappings
         return body
+
+    def set_principal_tag_attribute_map(self, p: dict[str, Any]) -> dict[str, Any]:
+        tag_map = self.backend.set_principal_tag_attribute_map(
+            p["IdentityPoolId"], p["IdentityProviderName"], p.get("UseDefaults"), p.get("PrincipalTags")
+        )
+        return _tag_map_json(p, tag_map)
+
+    def get_principal_tag_attribute_map(self, p: dict[str, Any]) -> dict[str, Any]:
+        tag_map = self.backend.get_principal_tag_attribute_map(p["IdentityPoolId"], p["IdentityProviderName"])
+        return _tag_map_json(p, tag_map)
 
     def get_id(self, p: dict[str, Any]) -> dict[str, Any]:
         resolved = self.backend.get_id_for_logins(p["IdentityPoolId"], p.get("Logins"))
