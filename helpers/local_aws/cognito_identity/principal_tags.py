@@ -52,14 +52,9 @@ def checked_map(use_defaults: bool | None, principal_tags: dict[str, str] | None
     tags = dict(principal_tags or {})
     for key, claim in tags.items():
         if len(key) > MAX_TAG_KEY or len(claim) > MAX_CLAIM_NAME:
-            raise errors.InvalidParameterException(  # UNCONFIRMED wording; limits from the AFAC page
-                f"Principal tag keys can be at most {MAX_TAG_KEY} characters and attribute names at most "
-                f"{MAX_CLAIM_NAME}."
-            )
+            raise errors.principal_tag_limits(MAX_TAG_KEY, MAX_CLAIM_NAME)
     if sum(len(claim.encode()) for claim in tags.values()) > MAX_CLAIM_BYTES:
-        raise errors.InvalidParameterException(  # UNCONFIRMED wording
-            f"The attribute names of a principal tag map can be at most {MAX_CLAIM_BYTES} bytes together."
-        )
+        raise errors.principal_tag_claims_too_long(MAX_CLAIM_BYTES)
     return PrincipalTagMap(bool(use_defaults), tags)
 
 

@@ -154,7 +154,7 @@ class CognitoIdentityResponses:
         return _tag_map_json(p, tag_map)
 
     def get_id(self, p: dict[str, Any]) -> dict[str, Any]:
-        resolved = self.backend.get_id_for_logins(p["IdentityPoolId"], p.get("Logins"))
+        resolved = self.backend.get_id(p["IdentityPoolId"], p.get("Logins"))
         return {"IdentityId": resolved.identity.identity_id}
 
     def get_credentials_for_identity(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -296,7 +296,7 @@ class CognitoIdentityLayer:
         handler = getattr(CognitoIdentityResponses(backend), _snake(operation), None)
         if handler is None:
             # Not built yet: say so in AWS's shape rather than fall through to moto's incomplete model.
-            raise errors.InvalidParameterException(f"{operation} is not supported by the local AWS yet.")
+            raise errors.operation_not_built(operation)
         return handler(params)
 
 
