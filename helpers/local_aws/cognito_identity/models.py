@@ -4,13 +4,19 @@ One :class:`CognitoIdentityBackend` per account and region; each public method i
 operation it serves (``get_id`` for GetId), returns data (the records of :mod:`.records`) and raises the
 exceptions of :mod:`.exceptions`; the wire format lives in :mod:`.responses`. Identities and the linking
 rules live in :mod:`.linking`, the developer operations in :mod:`.developer_identities`, role selection
-in :mod:`.role_mapping`, principal tags in :mod:`.principal_tags`. Sections in brackets refer to the
-course's behaviour notes on identity pools; ``UNCONFIRMED`` marks choices no public source settles.
+in :mod:`.role_mapping`, principal tags in :mod:`.principal_tags`. ``UNCONFIRMED`` marks choices no
+public source settles.
 
 Logins reach the backend's decisions verified (:class:`~.records.VerifiedLogin`, by the collaborators'
 Logins checker): the backend decides which identity they belong to, never whether a token is genuine.
 Credentials are opened by :class:`..issued_credentials.RoleSessions` (the local AWS mints them itself;
 moto's STS is not involved).
+
+AWS pages cited by short name in brackets: *API reference* (Amazon Cognito Federated Identities API
+Reference, https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/), and in the Amazon Cognito
+Developer Guide (https://docs.aws.amazon.com/cognito/latest/developerguide/<page>.html):
+*authentication flow* (authentication-flow), *role trust* (role-trust-and-permissions), *IAM roles*
+(iam-roles), *role-based access control* (role-based-access-control), *quotas* (limits).
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ __all__ = [  # what other modules of the local AWS import from here
     "VerifiedLogin",
 ]
 
-MAX_RULES_PER_MAPPING = 25  # [§9]: not adjustable
+MAX_RULES_PER_MAPPING = 25  # [role-based access control]: not adjustable
 MAX_POOL_TAGS = 50
 
 
@@ -124,7 +130,7 @@ class CognitoIdentityBackend(DeveloperIdentities):
         allow_unauthenticated_identities: bool,
         **options: Any,
     ) -> IdentityPool:
-        """Full replacement: whatever is not sent goes back to its default [§1]."""
+        """Full replacement: whatever is not sent goes back to its default [API reference]."""
         with self.lock:
             pool = self.describe_identity_pool(identity_pool_id)
             updated = IdentityPool(**{**pool.__dict__})
@@ -199,7 +205,7 @@ class CognitoIdentityBackend(DeveloperIdentities):
     def _check_role_mappings(pool: IdentityPool, mappings: dict[str, dict[str, Any]]) -> None:
         configured = pool.configured_providers()
         for provider, mapping in mappings.items():
-            # Keys may add ":<app client id>" to a user pool provider name [§9].
+            # Keys may add ":<app client id>" to a user pool provider name [role-based access control]
             if provider not in configured and provider.rsplit(":", 1)[0] not in configured:
                 raise errors.not_a_role_mapping_provider(provider)
             if mapping.get("Type") and not mapping.get("AmbiguousRoleResolution"):
@@ -310,7 +316,7 @@ class CognitoIdentityBackend(DeveloperIdentities):
             return self.describe_identity_pool(self.store.get(identity_id).identity_pool_id)
 
     def get_id(self, identity_pool_id: str, logins: dict[str, str] | None = None) -> ResolvedIdentity:
-        """GetId: check the tokens, then find or create the identity [§2]."""
+        """GetId: check the tokens, then find or create the identity [authentication flow]."""
         pool = self.describe_identity_pool(identity_pool_id)
         verified = self.verified_logins(pool, logins)
         with self.lock:
@@ -319,11 +325,12 @@ class CognitoIdentityBackend(DeveloperIdentities):
     def get_credentials_for_identity(
         self, identity_id: str, logins: dict[str, str] | None = None, custom_role_arn: str | None = None
     ) -> tuple[ResolvedIdentity, IssuedCredentials]:
-        """Enhanced flow: credentials for the role the pool selects, valid one hour [§3, §8].
+        """Enhanced flow: credentials for the role the pool selects, valid one hour [authentication flow].
 
-        Guests' credentials carry AWS's guest session policies [§5]. A role that does not exist, or
-        whose trust policy refuses this pool's token (or the session tags), makes the pool's
-        configuration invalid [§3]. The session is opened by the local AWS's role sessions.
+        Guests' credentials carry AWS's guest session policies [IAM roles]. A role that does not exist,
+        or whose trust policy refuses this pool's token (or the session tags), makes the pool's
+        configuration invalid [authentication flow]. The session is opened by the local AWS's role
+        sessions.
         """
         from helpers.iam_policy import (
             cognito_web_identity_request,
@@ -368,7 +375,8 @@ class CognitoIdentityBackend(DeveloperIdentities):
     def get_open_id_token(
         self, identity_id: str, logins: dict[str, str] | None = None
     ) -> tuple[ResolvedIdentity, str]:
-        """Basic flow, step two: a Cognito OpenID token for the identity, valid 10 minutes [§3, §4].
+        """Basic flow, step two: a Cognito OpenID token for the identity, valid 10 minutes
+        [authentication flow; role trust].
 
         The token carries the session tags for STS in its ``https://aws.amazon.com/tags`` claim.
         """
@@ -393,7 +401,8 @@ class CognitoIdentityBackend(DeveloperIdentities):
 
     def unlink_identity(self, identity_id: str, logins: dict[str, str], logins_to_remove: list[str]) -> None:
         """UnlinkIdentity (public): the caller proves with ``Logins`` that the identity is theirs, then
-        the providers in ``LoginsToRemove`` are unlinked; without logins left it is inaccessible [§1].
+        the providers in ``LoginsToRemove`` are unlinked; without logins left it is inaccessible
+        [API reference].
 
         UNCONFIRMED: a provider that is not linked is a ResourceConflict; developer users are unlinked
         only by UnlinkDeveloperIdentity (InvalidParameter).
@@ -404,7 +413,7 @@ class CognitoIdentityBackend(DeveloperIdentities):
             identity = self.store.get(identity_id)
             if identity.disabled or identity.inaccessible:
                 raise errors.identity_forbidden(identity_id)
-            # "Please include at least one valid login for this identity" [§6].
+            # "Please include at least one valid login for this identity" [authentication flow].
             if not any(self.store.proves(pool, identity, login) for login in verified):
                 raise errors.logins_do_not_match()
             for provider in logins_to_remove:

@@ -2,8 +2,13 @@
 
 Plain data and the constants of the service (provider names, limits, id and page-token shapes); every
 other module of :mod:`helpers.local_aws.cognito_identity` imports its data from here, and this module
-imports none of them but :mod:`.exceptions` and :mod:`.principal_tags` (leaves). Sections in brackets
-refer to the course's behaviour notes on identity pools (``cognito-identity-behaviour.md``).
+imports none of them but :mod:`.exceptions` and :mod:`.principal_tags` (leaves).
+
+AWS pages cited by short name in brackets: *API reference* (Amazon Cognito Federated Identities API
+Reference, https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/), and in the Amazon Cognito
+Developer Guide (https://docs.aws.amazon.com/cognito/latest/developerguide/<page>.html):
+*authentication flow* (authentication-flow), *role trust* (role-trust-and-permissions), *quotas*
+(limits).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from ..iam.oidc_providers import provider_name
 from . import exceptions as errors
 from . import principal_tags
 
-#: SupportedLoginProviders keys the service knows [§1].
+#: SupportedLoginProviders keys the service knows [API reference].
 PUBLIC_PROVIDERS = (
     "graph.facebook.com",
     "accounts.google.com",
@@ -27,15 +32,15 @@ PUBLIC_PROVIDERS = (
     "api.twitter.com",
     "www.digits.com",
 )
-#: The Logins key of tokens from GetOpenIdTokenForDeveloperIdentity [§3].
+#: The Logins key of tokens from GetOpenIdTokenForDeveloperIdentity [authentication flow].
 DEVELOPER_LOGIN_KEY = "cognito-identity.amazonaws.com"
 USER_POOL_PROVIDER = re.compile(
     r"cognito-idp\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<pool>[\w-]+_[0-9a-zA-Z]+)"
 )
 ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+")
 
-MAX_POOLS_PER_REGION = 1000  # [§10], not adjustable
-MAX_LINKED_LOGINS = 20  # [§7]
+MAX_POOLS_PER_REGION = 1000  # [quotas], not adjustable
+MAX_LINKED_LOGINS = 20  # [API reference], MergeDeveloperIdentities
 
 
 @dataclass
@@ -72,7 +77,8 @@ class IdentityPool:
         """Every Logins key this pool accepts."""
         names = set(self.supported_login_providers)
         names.update(p["ProviderName"] for p in self.cognito_identity_providers)
-        # OpenID Connect providers are configured by ARN; tokens come under the issuer's host/path [§7].
+        # OpenID Connect providers are configured by ARN; tokens come under the issuer's host/path
+        # (Developer Guide, open-id: "OpenID Connect providers").
         names.update(filter(None, map(provider_name, self.open_id_connect_provider_arns)))
         names.update(self.saml_provider_arns)
         if self.developer_provider_name:
@@ -100,7 +106,7 @@ class Identity:
     merged_into: str | None = None  # set when another identity absorbed this one
     # Developer provider name -> developer user identifiers: one identity may have several [DEV, MODEL].
     developer_users: dict[str, list[str]] = field(default_factory=dict)
-    # Set when its last login was unlinked: "the Cognito identity becomes inaccessible" [§1].
+    # Set when its last login was unlinked: "the Cognito identity becomes inaccessible" [API reference].
     inaccessible: bool = False
 
     @property
@@ -123,7 +129,7 @@ class Identity:
 
 @dataclass(frozen=True)
 class ResolvedIdentity:
-    """Which identity a call acts for, after linking or merging the call's logins [§6]."""
+    """Which identity a call acts for, after linking or merging the call's logins [authentication flow]."""
 
     identity: Identity
     logins: tuple[VerifiedLogin, ...]
@@ -134,7 +140,8 @@ class ResolvedIdentity:
 
     @staticmethod
     def amr_for(logins: tuple[VerifiedLogin, ...] | list[VerifiedLogin]) -> list[str]:
-        """``["unauthenticated"]``, or ``["authenticated", <provider>, <provider's subject>, ...]`` [§4]."""
+        """``["unauthenticated"]``, or ``["authenticated", <provider>, <provider's subject>, ...]``
+        [role trust]."""
         if not logins:
             return ["unauthenticated"]
         values = ["authenticated"]
