@@ -3,7 +3,7 @@
 Every ``X-Amz-Target: AWSCognitoIdentityService.<Operation>`` request is answered here (moto's own
 cognito-identity never sees one). Input is validated against botocore's service model first, so
 malformed input gets AWS's ``ValidationException``/``SerializationException`` and never reaches the
-backend; errors are ``{"__type": code, "message": ...}`` with ``x-amzn-ErrorType`` [§0].
+backend; errors are ``{"__type": code, "message": ...}`` with ``x-amzn-ErrorType`` (AWS's JSON 1.1 protocol).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .models import CognitoIdentityBackend, CognitoIdentityBackends, Identity, I
 from .principal_tags import PrincipalTagMap
 
 TARGET_PREFIX = "AWSCognitoIdentityService."
-#: Callable without a signature [§0]; every other operation needs SigV4 developer credentials.
+#: Callable without a signature (as the API reference marks them); the others need SigV4 credentials.
 PUBLIC_OPERATIONS = {"GetId", "GetCredentialsForIdentity", "GetOpenIdToken", "UnlinkIdentity"}
 
 

@@ -1,4 +1,4 @@
-"""Role-based access control: which role a signed-in user gets from the pool's RoleMappings [§9].
+"""Role-based access control: which role a signed-in user gets from the pool's RoleMappings.
 
 A mapping belongs to one provider (user pools: ``cognito-idp.<region>.amazonaws.com/<poolId>:<appClientId>``,
 other providers by their Logins key) and has a type:
@@ -92,7 +92,7 @@ def select_role(pool: IdentityPool, logins: list[VerifiedLogin], custom_role_arn
         if custom_role_arn:
             if custom_role_arn in _values(claims.get("cognito:roles", [])):
                 return custom_role_arn
-            # The custom role must be one of the user's roles, otherwise access is denied [§9].
+            # The custom role must be one of the user's roles, otherwise access is denied.
             raise errors.role_forbidden(custom_role_arn)
         preferred = claims.get("cognito:preferred_role")
         return preferred if isinstance(preferred, str) and preferred else _ambiguous(pool, mapping)
