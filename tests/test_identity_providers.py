@@ -347,9 +347,14 @@ def test_a_second_login_of_the_same_provider_is_refused(endpoint):
     public = endpoint.unsigned()
     chen = {"accounts.google.com": token(endpoint, "accounts.google.com", "chen")}
     identity_id = public.get_id(IdentityPoolId=pool, Logins=chen)["IdentityId"]
+    amazon = {"www.amazon.com": token(endpoint, "www.amazon.com", "chen")}
+    public.get_credentials_for_identity(IdentityId=identity_id, Logins={**chen, **amazon})
+    # Chen proves the identity with Amazon and brings a second Google user: refused.
     dara = {"accounts.google.com": token(endpoint, "accounts.google.com", "dara")}
-    code, _ = error_of(public.get_credentials_for_identity, IdentityId=identity_id, Logins=dara)
+    code, _ = error_of(public.get_credentials_for_identity, IdentityId=identity_id, Logins={**amazon, **dara})
     assert code == "ResourceConflictException"  # one login per provider [§6]; message UNCONFIRMED
+    described = endpoint.client("cognito-identity").describe_identity(IdentityId=identity_id)
+    assert described["Logins"] == ["accounts.google.com", "www.amazon.com"]
 
 
 def test_merging_two_identities_through_their_logins(endpoint):

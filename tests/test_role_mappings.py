@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.local_aws.cognito_identity.models import IdentityPool, VerifiedLogin
-from helpers.local_aws.cognito_identity.role_mapping import DENIED_MESSAGE, rule_matches, select_role
+from helpers.local_aws.cognito_identity.exceptions import AMBIGUOUS_ROLE_MAPPING_DENIED as DENIED_MESSAGE
+from helpers.local_aws.cognito_identity.records import IdentityPool, VerifiedLogin
+from helpers.local_aws.cognito_identity.role_mapping import rule_matches, select_role
 from tests.local_aws_fixtures import create_role, create_user_pool, error_of, trust_policy
 
 ROLE = "arn:aws:iam::123456789012:role/{}"

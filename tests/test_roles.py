@@ -75,15 +75,19 @@ def test_invalid_role_arn_and_keys(setup):
     assert ci.get_identity_pool_roles(IdentityPoolId=pool_id)["Roles"] == setup["roles"]
 
 
-def test_a_second_login_of_the_same_provider_conflicts(setup, endpoint):
+def test_a_second_user_of_the_same_provider_is_refused(setup, endpoint):
+    """Without one of the identity's own logins the call is refused before any linking rule applies
+    (the conflict of two users of one provider: tests/test_identity_providers.py)."""
     users, idp, pool_id = setup["users"], setup["idp"], setup["pool_id"]
     public = endpoint.unsigned()
     first = {users.provider_name: users.sign_in(idp, "first-user")["id"]}
     identity_id = public.get_id(IdentityPoolId=pool_id, Logins=first)["IdentityId"]
     public.get_credentials_for_identity(IdentityId=identity_id, Logins=first)
     second = {users.provider_name: users.sign_in(idp, "second-user")["id"]}
-    code, _ = error_of(public.get_credentials_for_identity, IdentityId=identity_id, Logins=second)
-    assert code == "ResourceConflictException"
+    assert error_of(public.get_credentials_for_identity, IdentityId=identity_id, Logins=second) == (
+        "NotAuthorizedException",
+        "Logins don't match. Please include at least one valid login for this identity or identity pool.",
+    )
     # Still one login, and the second user has no identity yet.
     assert setup["ci"].describe_identity(IdentityId=identity_id)["Logins"] == [users.provider_name]
     assert public.get_id(IdentityPoolId=pool_id, Logins=second)["IdentityId"] != identity_id

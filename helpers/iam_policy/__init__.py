@@ -26,6 +26,7 @@ from .evaluation import (
     evaluate,
     evaluate_statement,
     evaluate_trust_policy,
+    tag_session_request,
 )
 from .matching import action_matches, arn_like, normalize_context, resolve, resource_matches
 
@@ -51,4 +52,5 @@ __all__ = [
     "normalize_context",
     "resolve",
     "resource_matches",
+    "tag_session_request",
 ]

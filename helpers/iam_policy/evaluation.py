@@ -262,6 +262,17 @@ def cognito_web_identity_request(
     )
 
 
+def tag_session_request(request: Request, tags: Mapping[str, str]) -> Request:
+    """The ``sts:TagSession`` request that passing ``tags`` with ``request`` (an AssumeRole* request)
+    makes against the same trust policy: "the role's trust policy must allow sts:TagSession" for session
+    tags, with ``aws:RequestTag/<key>`` and ``aws:TagKeys`` as condition keys (IAM User Guide, "Passing
+    session tags in AWS STS", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html)."""
+    context: dict[str, Any] = {key: list(values) for key, values in request.context.items()}
+    context.update({f"aws:RequestTag/{key}": value for key, value in tags.items()})
+    context["aws:TagKeys"] = list(tags)
+    return Request("sts:TagSession", request.resources, request.principal, context)
+
+
 @dataclass(frozen=True)
 class StatementRef:
     """Names a statement in explanations: policy kind and name, index and Sid."""

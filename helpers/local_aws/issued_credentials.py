@@ -35,6 +35,16 @@ class IssuedCredentials:
     assumed_role_id: str
     session_policies: dict[str, str] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)  # condition keys: aud, sub, amr, ...
+    session_tags: dict[str, str] = field(default_factory=dict)  # read as aws:PrincipalTag/<key>
+
+    def request_context(self) -> dict[str, Any]:
+        """The condition keys every request signed with these keys carries: the web identity's keys
+        and the session tags as ``aws:PrincipalTag/<key>`` (IAM User Guide, "Passing session tags in
+        AWS STS": session tags are principal tags for the session's lifetime)."""
+        return {
+            **self.context,
+            **{f"aws:PrincipalTag/{key}": value for key, value in self.session_tags.items()},
+        }
 
     @property
     def expiration_datetime(self) -> datetime:
@@ -146,6 +156,7 @@ class RoleSessions:
         session_name: str = SESSION_NAME,
         session_policies: dict[str, str] | None = None,
         context: dict[str, Any] | None = None,
+        session_tags: dict[str, str] | None = None,
     ) -> IssuedCredentials:
         account = role.arn.split(":")[4]
         role_name = role.arn.rsplit("/", 1)[-1]
@@ -160,6 +171,7 @@ class RoleSessions:
             # One copy of each policy text for all sessions (every guest gets the same two).
             session_policies={name: _shared(text) for name, text in (session_policies or {}).items()},
             context=dict(context or {}),
+            session_tags=dict(session_tags or {}),
         )
         self.registry.add(credentials, now=self.clock.now())
         return credentials

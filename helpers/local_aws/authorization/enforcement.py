@@ -230,7 +230,7 @@ class EnforcementLayer:
     def _context(self, credentials: IssuedCredentials, needed: AuthorizationRequest) -> dict[str, Any]:
         now = self.clock.now_datetime()
         return {
-            **credentials.context,
+            **credentials.request_context(),
             "aws:PrincipalArn": credentials.role_arn,
             "aws:userid": credentials.assumed_role_id,
             "aws:PrincipalAccount": ACCOUNT_ID,

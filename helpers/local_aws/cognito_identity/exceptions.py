@@ -125,3 +125,179 @@ def developer_user_not_linked(developer_user_identifier: str, identity_id: str) 
     return ResourceConflictException(
         f"DeveloperUserIdentifier '{developer_user_identifier}' is not linked to identity '{identity_id}'."
     )
+
+
+def provider_not_configured(identity_provider_name: str) -> InvalidParameterException:
+    # UNCONFIRMED wording, in the style of the RoleMappings refusal (aws/aws-cdk#22951).
+    return InvalidParameterException(f"{identity_provider_name} is not a configured provider.")
+
+
+def principal_tag_map_not_found(
+    identity_pool_id: str, identity_provider_name: str
+) -> ResourceNotFoundException:
+    # UNCONFIRMED: AWS's answer for a provider without a map (code and wording).
+    return ResourceNotFoundException(
+        f"No principal tag attribute map for {identity_provider_name} in identity pool {identity_pool_id}."
+    )
+
+
+def invalid_next_token() -> InvalidParameterException:
+    # UNCONFIRMED wording: AWS answers a forged NextToken with an InvalidParameterException.
+    return InvalidParameterException("Invalid NextToken.")
+
+
+# -- identity pools ---------------------------------------------------------------------------------
+
+
+def too_many_pools(limit: int) -> LimitExceededException:
+    # UNCONFIRMED wording; the quota (1,000 per account and Region, not adjustable) is AWS's.
+    return LimitExceededException(
+        f"Exceeded the maximum number of identity pools ({limit}) for this account."
+    )
+
+
+def not_a_supported_login_provider(name: str) -> InvalidParameterException:
+    # UNCONFIRMED wording; the key set is the model's documented list.
+    return InvalidParameterException(f"{name} is not a valid supported login provider.")
+
+
+def invalid_user_pool_provider(name: object) -> InvalidParameterException:
+    return InvalidParameterException(f"Invalid Cognito Identity Provider: {name}")  # UNCONFIRMED wording
+
+
+def developer_provider_name_fixed() -> InvalidParameterException:
+    # "cannot be changed once set" (CreateIdentityPool's API reference); the wording is UNCONFIRMED.
+    return InvalidParameterException("Cannot change the DeveloperProviderName of an identity pool.")
+
+
+def resource_not_found(resource_arn: str) -> ResourceNotFoundException:
+    return ResourceNotFoundException(f"{resource_arn} not found.")  # UNCONFIRMED wording
+
+
+def too_many_tags() -> InvalidParameterException:
+    return InvalidParameterException("An identity pool can have at most 50 tags.")  # UNCONFIRMED wording
+
+
+# -- roles and role mappings ------------------------------------------------------------------------
+
+
+def invalid_role_arn(arn: object) -> InvalidParameterException:
+    return InvalidParameterException(f"Invalid role ARN: {arn}")  # UNCONFIRMED wording
+
+
+def not_a_role_mapping_provider(provider: str) -> InvalidParameterException:
+    # Seen from AWS (aws/aws-cdk#22951).
+    return InvalidParameterException(
+        f"{provider} is not a valid RoleMapping ProviderName or is not a configured provider."
+    )
+
+
+def ambiguous_role_resolution_required() -> InvalidParameterException:
+    return InvalidParameterException(  # UNCONFIRMED wording; the field is required with Type
+        "AmbiguousRoleResolution must be specified when the role mapping Type is specified."
+    )
+
+
+def rules_configuration_required() -> InvalidParameterException:
+    return InvalidParameterException(  # UNCONFIRMED wording
+        "RulesConfiguration is required when the role mapping Type is Rules."
+    )
+
+
+def too_many_rules(limit: int) -> InvalidParameterException:
+    return InvalidParameterException(f"A role mapping can have at most {limit} rules.")  # UNCONFIRMED
+
+
+#: Seen from AWS (aws-amplify/amplify-js#8644); the code is UNCONFIRMED.
+AMBIGUOUS_ROLE_MAPPING_DENIED = "The ambiguous role mapping rules denied this request"
+
+
+def ambiguous_role_mapping_denied() -> NotAuthorizedException:
+    return NotAuthorizedException(AMBIGUOUS_ROLE_MAPPING_DENIED)
+
+
+def role_forbidden(role_arn: str) -> NotAuthorizedException:
+    # Seen for a role the pool may not pass (danilop/LambdAuth#40); used for a CustomRoleArn the
+    # mappings do not allow (UNCONFIRMED).
+    return NotAuthorizedException(f"Access to Role '{role_arn}' is forbidden.")
+
+
+# -- signing in -------------------------------------------------------------------------------------
+
+
+def already_linked(identity_id: str, provider: str) -> ResourceConflictException:
+    # One login per provider per identity (the authentication-flow page); the wording is UNCONFIRMED.
+    return ResourceConflictException(
+        f"Identity '{identity_id}' is already linked to a different {provider} login."
+    )
+
+
+def too_many_linked_logins(limit: int) -> LimitExceededException:
+    return LimitExceededException(f"An identity can be linked to at most {limit} logins.")  # UNCONFIRMED
+
+
+def basic_flow_disabled() -> InvalidParameterException:
+    return InvalidParameterException("Basic (classic) flow is not enabled, please use enhanced flow.")
+
+
+def basic_flow_with_role_mappings() -> InvalidParameterException:
+    return InvalidParameterException(
+        "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
+    )
+
+
+def developer_users_unlinked_separately() -> InvalidParameterException:
+    return InvalidParameterException(  # UNCONFIRMED wording
+        "Developer users can only be unlinked with UnlinkDeveloperIdentity."
+    )
+
+
+def login_not_linked(identity_id: str, provider: str) -> ResourceConflictException:
+    return ResourceConflictException(
+        f"Identity '{identity_id}' is not linked to a {provider} login."
+    )  # UNCONFIRMED
+
+
+# -- developer-authenticated identities -------------------------------------------------------------
+
+
+def token_duration_out_of_range(maximum: int) -> InvalidParameterException:
+    # UNCONFIRMED wording; the wire validates the range first.
+    return InvalidParameterException(f"TokenDuration must be between 1 and {maximum} seconds.")
+
+
+def too_many_principal_tags() -> InvalidParameterException:
+    return InvalidParameterException("At most 50 PrincipalTags are allowed.")  # UNCONFIRMED wording
+
+
+def developer_provider_missing() -> InvalidParameterException:
+    return InvalidParameterException(  # UNCONFIRMED wording
+        "Logins must contain the developer provider of this identity pool."
+    )
+
+
+def identity_or_developer_user_required() -> InvalidParameterException:
+    # The API reference's sentence; the exact message is UNCONFIRMED.
+    return InvalidParameterException("Either IdentityId or DeveloperUserIdentifier must not be null.")
+
+
+# -- attributes for access control ------------------------------------------------------------------
+
+
+def principal_tag_limits(max_key: int, max_claim: int) -> InvalidParameterException:
+    return InvalidParameterException(  # UNCONFIRMED wording; the limits are the AFAC page's
+        f"Principal tag keys can be at most {max_key} characters and attribute names at most {max_claim}."
+    )
+
+
+def principal_tag_claims_too_long(max_bytes: int) -> InvalidParameterException:
+    return InvalidParameterException(  # UNCONFIRMED wording
+        f"The attribute names of a principal tag map can be at most {max_bytes} bytes together."
+    )
+
+
+# -- the wire ---------------------------------------------------------------------------------------
+
+
+def operation_not_built(operation: str) -> InvalidParameterException:
+    return InvalidParameterException(f"{operation} is not supported by the local AWS yet.")

@@ -3,7 +3,7 @@
 Every ``X-Amz-Target: AWSCognitoIdentityService.<Operation>`` request is answered here (moto's own
 cognito-identity never sees one). Input is validated against botocore's service model first, so
 malformed input gets AWS's ``ValidationException``/``SerializationException`` and never reaches the
-backend; errors are ``{"__type": code, "message": ...}`` with ``x-amzn-ErrorType`` [§0].
+backend; errors are ``{"__type": code, "message": ...}`` with ``x-amzn-ErrorType`` (AWS's JSON 1.1 protocol).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from ..constants import ACCOUNT_ID
 from ..wire.envelope import RequestEnvelope, envelope_of
 from . import exceptions as errors
 from .models import CognitoIdentityBackend, CognitoIdentityBackends, Identity, IdentityPool
+from .principal_tags import PrincipalTagMap
 
 TARGET_PREFIX = "AWSCognitoIdentityService."
-#: Callable without a signature [§0]; every other operation needs SigV4 developer credentials.
+#: Callable without a signature (as the API reference marks them); the others need SigV4 credentials.
 PUBLIC_OPERATIONS = {"GetId", "GetCredentialsForIdentity", "GetOpenIdToken", "UnlinkIdentity"}
 
 
@@ -57,6 +58,15 @@ def _identity_json(identity: Identity) -> dict[str, Any]:
     if identity.linked_providers:
         body["Logins"] = identity.linked_providers
     return body
+
+
+def _tag_map_json(p: dict[str, Any], tag_map: PrincipalTagMap) -> dict[str, Any]:
+    return {
+        "IdentityPoolId": p["IdentityPoolId"],
+        "IdentityProviderName": p["IdentityProviderName"],
+        "UseDefaults": tag_map.use_defaults,
+        "PrincipalTags": dict(tag_map.principal_tags),
+    }
 
 
 def _pool_options(params: dict[str, Any]) -> dict[str, Any]:
@@ -133,8 +143,18 @@ class CognitoIdentityResponses:
             body["RoleMappings"] = pool.role_mappings
         return body
 
+    def set_principal_tag_attribute_map(self, p: dict[str, Any]) -> dict[str, Any]:
+        tag_map = self.backend.set_principal_tag_attribute_map(
+            p["IdentityPoolId"], p["IdentityProviderName"], p.get("UseDefaults"), p.get("PrincipalTags")
+        )
+        return _tag_map_json(p, tag_map)
+
+    def get_principal_tag_attribute_map(self, p: dict[str, Any]) -> dict[str, Any]:
+        tag_map = self.backend.get_principal_tag_attribute_map(p["IdentityPoolId"], p["IdentityProviderName"])
+        return _tag_map_json(p, tag_map)
+
     def get_id(self, p: dict[str, Any]) -> dict[str, Any]:
-        resolved = self.backend.get_id_for_logins(p["IdentityPoolId"], p.get("Logins"))
+        resolved = self.backend.get_id(p["IdentityPoolId"], p.get("Logins"))
         return {"IdentityId": resolved.identity.identity_id}
 
     def get_credentials_for_identity(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -276,7 +296,7 @@ class CognitoIdentityLayer:
         handler = getattr(CognitoIdentityResponses(backend), _snake(operation), None)
         if handler is None:
             # Not built yet: say so in AWS's shape rather than fall through to moto's incomplete model.
-            raise errors.InvalidParameterException(f"{operation} is not supported by the local AWS yet.")
+            raise errors.operation_not_built(operation)
         return handler(params)
 
 

@@ -1,4 +1,4 @@
-"""Role-based access control: which role a signed-in user gets from the pool's RoleMappings [§9].
+"""Role-based access control: which role a signed-in user gets from the pool's RoleMappings.
 
 A mapping belongs to one provider (user pools: ``cognito-idp.<region>.amazonaws.com/<poolId>:<appClientId>``,
 other providers by their Logins key) and has a type:
@@ -15,14 +15,10 @@ Source: Amazon Cognito Developer Guide, "Role-based access control".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import exceptions as errors
-
-if TYPE_CHECKING:  # models imports this module
-    from .models import IdentityPool, VerifiedLogin
-
-DENIED_MESSAGE = "The ambiguous role mapping rules denied this request"  # amplify-js#8644; code UNCONFIRMED
+from .records import IdentityPool, VerifiedLogin
 
 
 def mapping_key(login: VerifiedLogin) -> str:
@@ -70,7 +66,7 @@ def rule_matches(rule: dict[str, Any], claims: dict[str, Any]) -> bool | None:
 
 def _ambiguous(pool: IdentityPool, mapping: dict[str, Any]) -> str:
     if mapping.get("AmbiguousRoleResolution") == "Deny":
-        raise errors.NotAuthorizedException(DENIED_MESSAGE)
+        raise errors.ambiguous_role_mapping_denied()
     role = pool.roles.get("authenticated")
     if role is None:
         raise errors.InvalidIdentityPoolConfigurationException()
@@ -96,10 +92,8 @@ def select_role(pool: IdentityPool, logins: list[VerifiedLogin], custom_role_arn
         if custom_role_arn:
             if custom_role_arn in _values(claims.get("cognito:roles", [])):
                 return custom_role_arn
-            # The custom role must be one of the user's roles, otherwise access is denied [§9].
-            raise errors.NotAuthorizedException(  # UNCONFIRMED wording
-                f"Access to Role '{custom_role_arn}' is forbidden."
-            )
+            # The custom role must be one of the user's roles, otherwise access is denied.
+            raise errors.role_forbidden(custom_role_arn)
         preferred = claims.get("cognito:preferred_role")
         return preferred if isinstance(preferred, str) and preferred else _ambiguous(pool, mapping)
     rules = (mapping.get("RulesConfiguration") or {}).get("Rules") or []
@@ -107,14 +101,12 @@ def select_role(pool: IdentityPool, logins: list[VerifiedLogin], custom_role_arn
     if custom_role_arn and custom_role_arn in matching:
         return custom_role_arn
     if custom_role_arn:
-        raise errors.NotAuthorizedException(  # UNCONFIRMED wording
-            f"Access to Role '{custom_role_arn}' is forbidden."
-        )
+        raise errors.role_forbidden(custom_role_arn)
     return matching[0] if matching else _ambiguous(pool, mapping)
 
 
 def _only_default(role: str, custom_role_arn: str | None) -> str:
     if custom_role_arn and custom_role_arn != role:
         # UNCONFIRMED: with default roles only, a CustomRoleArn other than the default role is refused.
-        raise errors.NotAuthorizedException(f"Access to Role '{custom_role_arn}' is forbidden.")
+        raise errors.role_forbidden(custom_role_arn)
     return role

@@ -2,7 +2,7 @@
 
 moto treats the call as a plain AssumeRole (no token check, no trust check). Here the token is verified
 first (by the local AWS's clock), then the role's trust policy is evaluated, and only then are
-credentials minted (by moto's STS, in-process) [§3, §4, §5, §8]:
+credentials minted (by :class:`..issued_credentials.RoleSessions`, not by moto's STS) [§3, §4, §5, §8]:
 
 * a Cognito OpenID token (``iss`` ``https://cognito-identity.amazonaws.com``; the basic flow's last
   step): principal ``{"Federated": "cognito-identity.amazonaws.com"}``, condition keys ``...:aud``
@@ -36,7 +36,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ..cognito_identity.open_id_token import ISSUER, POOL_ARN_CLAIM, InvalidOpenIdToken, OpenIdTokenSigner
+from ..cognito_identity import principal_tags
+from ..cognito_identity.open_id_token import (
+    ISSUER,
+    POOL_ARN_CLAIM,
+    TAGS_CLAIM,
+    InvalidOpenIdToken,
+    OpenIdTokenSigner,
+)
 from ..constants import ACCOUNT_ID
 from ..iam.oidc_providers import OidcProviders, provider_arn
 from ..id_tokens import IAM_EXPIRY_GRACE_SECONDS, IdTokenRejected, audiences
@@ -64,6 +71,7 @@ class WebIdentity:
     audience: str
     provider: str
     account: str = ACCOUNT_ID  # the account of the identity pool (Cognito) or of the OIDC provider
+    session_tags: tuple[tuple[str, str], ...] = ()  # from the token's "https://aws.amazon.com/tags"
 
 
 CROSS_ACCOUNT_KEYS = (f"{PROVIDER}:aud", f"{PROVIDER}:amr")
@@ -120,7 +128,7 @@ class WebIdentityLayer:
             return xml_error(start_response, NAMESPACE, error.code, error.message, error.status)
 
     def assume(self, params: dict[str, Any]) -> str:
-        from helpers.iam_policy import evaluate_trust_policy
+        from helpers.iam_policy import evaluate_trust_policy, tag_session_request
 
         from ..validation import ValidationError, service_model, validate_query_input
 
@@ -141,6 +149,11 @@ class WebIdentityLayer:
             and missing_cross_account_conditions(role.trust_policy)
         ):
             raise STSError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
+        tags = dict(identity.session_tags)
+        if tags and not evaluate_trust_policy(tag_session_request(request, tags), role.trust_policy).allowed:
+            # "the role's trust policy must allow sts:TagSession" (IAM User Guide, "Passing session
+            # tags in AWS STS"); STS's wording for this refusal is UNCONFIRMED.
+            raise STSError("AccessDenied", "Not authorized to perform sts:TagSession", 403)
         if duration > role.max_session_duration:
             raise STSError(
                 "ValidationError",
@@ -161,6 +174,7 @@ class WebIdentityLayer:
             session_name=params["RoleSessionName"],
             session_policies=session_policies,
             context=dict(request.context),
+            session_tags=tags,
         )
         expiration = datetime.fromtimestamp(credentials.expiration, tz=timezone.utc).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
@@ -209,7 +223,8 @@ class WebIdentityLayer:
         # The pool's account, from the pool ARN the token carries (already verified above).
         pool_arn = jwt.decode(token, options={"verify_signature": False}).get(POOL_ARN_CLAIM, "")
         account = _account_of(pool_arn) if isinstance(pool_arn, str) else ACCOUNT_ID
-        return WebIdentity(request, claims.identity_id, claims.identity_pool_id, PROVIDER, account)
+        tags = tuple(principal_tags.from_token_claim(claims.principal_tags).items())
+        return WebIdentity(request, claims.identity_id, claims.identity_pool_id, PROVIDER, account, tags)
 
     def _open_id_connect(self, token: str, issuer: Any, role_arn: str) -> WebIdentity:
         """A token of the IAM OIDC provider whose URL is the token's ``iss``, in the role's account."""
@@ -240,7 +255,15 @@ class WebIdentityLayer:
         request = Request(
             "sts:AssumeRoleWithWebIdentity", role_arn, Principal.federated(provider.arn), context
         )
-        return WebIdentity(request, str(claims["sub"]), aud[0] if aud else "", provider.arn, account)
+        # Any OIDC provider's token may carry session tags in the same claim (IAM User Guide, "Passing
+        # session tags using AssumeRoleWithWebIdentity").
+        tag_claim = claims.get(TAGS_CLAIM)
+        tags = principal_tags.from_token_claim(
+            tag_claim.get("principal_tags") or {} if isinstance(tag_claim, dict) else {}
+        )
+        return WebIdentity(
+            request, str(claims["sub"]), aud[0] if aud else "", provider.arn, account, tuple(tags.items())
+        )
 
 
 def _rejected(error: IdTokenRejected) -> STSError:
