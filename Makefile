@@ -48,3 +48,9 @@ benchmark: $(SETUP)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
+
+# The blog's web page (webapp/): rebuild the committed bundle webapp/dist/blog.js from the lockfile
+# (needs Node and npm; `make lab` does not: it serves the committed bundle).
+.PHONY: webapp
+webapp:
+	webapp/build.sh
