@@ -20,11 +20,12 @@ import http.server
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .course import LOCAL_LWA_APP_ID, Course
+from .course import LOCAL_LWA_APP_ID, blog_bucket, find_identity_pool
 from .target import Target
 
 WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
@@ -37,11 +38,21 @@ REAL_LWA_AUTHORIZATION_URL = "https://www.amazon.com/ap/oa"
 URL_VARIABLE = "COURSE_BLOG_PAGE_URL"
 
 
-def configuration(aws: Target, course: Course, page_url: str) -> dict[str, Any]:
-    """What the page needs to know (all of it public: an identity pool id is not a secret)."""
-    if aws.is_local:
-        from .identity_providers import login_with_amazon_authorization_url
+def configuration(aws: Target, page_url: str) -> dict[str, Any]:
+    """What the page needs to know, read from the course's resources now (all of it public: an identity
+    pool id is not a secret). Read at every page load, so the page follows a pool a notebook re-created;
+    ``identityPoolId`` is ``None`` until :func:`helpers.course.set_up` (or notebook 02) has made one.
 
+    Locally this also registers the page's URL with the stand-in Login with Amazon, every time: the
+    local AWS's reset forgets registered apps, as it forgets everything else.
+    """
+    pool_id = find_identity_pool(aws.session.client("cognito-identity", endpoint_url=aws.endpoint_url))
+    if aws.is_local:
+        from .identity_providers import login_with_amazon_authorization_url, register_login_with_amazon_app
+
+        register_login_with_amazon_app(
+            LOCAL_LWA_CLIENT_ID, [page_url], app_id=LOCAL_LWA_APP_ID, endpoint_url=aws.endpoint_url
+        )
         lwa: dict[str, str] | None = {
             "authorizationUrl": login_with_amazon_authorization_url(aws.endpoint_url),
             "clientId": LOCAL_LWA_CLIENT_ID,
@@ -56,9 +67,9 @@ def configuration(aws: Target, course: Course, page_url: str) -> dict[str, Any]:
         )
     return {
         "region": aws.region,
-        "identityPoolId": course.identity_pool_id,
+        "identityPoolId": pool_id,
         "endpoint": aws.endpoint_url,
-        "bucket": course.bucket,
+        "bucket": blog_bucket(aws),
         "loginWithAmazon": lwa,
     }
 
@@ -73,6 +84,10 @@ class _PageHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == "/config.json":
+            try:
+                self.page.config = self.page.configure(self.page.url)
+            except Exception as error:  # noqa: BLE001 - told to the page, which shows it
+                self.page.config = {"error": f"{type(error).__name__}: {error}"}
             body, kind = json.dumps(self.page.config, indent=2).encode(), "application/json"
         elif path in FILES:
             name = FILES[path]
@@ -96,8 +111,10 @@ class _PageHandler(http.server.BaseHTTPRequestHandler):
 class BlogPage:
     """The page served on ``host:port`` (a thread of this process); ``url`` ends with ``/``."""
 
+    configure: Callable[[str], dict[str, Any]]
     host: str = "127.0.0.1"
     port: int = 0
+    #: The configuration the page was last given.
     config: dict[str, Any] = field(default_factory=dict)
     _server: http.server.ThreadingHTTPServer | None = field(default=None, repr=False)
 
@@ -120,16 +137,10 @@ class BlogPage:
             self._server = None
 
 
-def serve(aws: Target, course: Course, *, host: str = "127.0.0.1", port: int = 0) -> BlogPage:
-    """Serve the page for the course's resources; locally, register its URL with Login with Amazon."""
-    page = BlogPage(host, port).start()
-    page.config = configuration(aws, course, page.url)
-    if aws.is_local:
-        from .identity_providers import register_login_with_amazon_app
-
-        register_login_with_amazon_app(
-            LOCAL_LWA_CLIENT_ID, [page.url], app_id=LOCAL_LWA_APP_ID, endpoint_url=aws.endpoint_url
-        )
+def serve(aws: Target, *, host: str = "127.0.0.1", port: int = 0) -> BlogPage:
+    """Serve the page for the course's resources on ``aws`` (a thread of this process)."""
+    page = BlogPage(lambda url: configuration(aws, url), host, port).start()
+    page.config = configuration(aws, page.url)
     return page
 
 

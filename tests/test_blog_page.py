@@ -59,8 +59,8 @@ def page_server(target: Target) -> Iterator[blog_page.BlogPage]:
     # local AWS while the course is set up there, so the run's shared local AWS is left alone.
     with pytest.MonkeyPatch.context() as environment:
         environment.setenv("AWS_ENDPOINT_URL", target.endpoint_url)
-        resources = course.set_up(target)
-    served = blog_page.serve(target, resources)
+        course.set_up(target)
+        served = blog_page.serve(target)
     try:
         yield served
     finally:

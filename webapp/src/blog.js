@@ -235,6 +235,14 @@ function takeAuthorizationResponse() {
 
 async function main() {
   const config = await (await fetch("config.json", { cache: "no-store" })).json();
+  if (config.error || !config.identityPoolId) {
+    $("message").textContent = config.error
+      ? `The page has no configuration: ${config.error}`
+      : "There is no MyApplicationPool yet: run helpers.course.set_up (or notebooks 02 and 03), then reload.";
+    document.body.dataset.state = "failed";
+    document.body.dataset.ready = "true";
+    return;
+  }
   const blog = new Blog(config);
   window.blog = blog; // for the browser test and the curious reader (holds no secret itself)
   $("config-pool").textContent = config.identityPoolId;
