@@ -79,6 +79,7 @@ class Blog {
       clientConfig: clientConfig(this.config),
     });
     await this.useCredentials(provider, true);
+    performance.mark("blog:signed-in");
     // The guest identity is now authenticated: never ask for guest credentials for it again.
     window.localStorage.removeItem(guestCacheKey(this.config));
   }
@@ -149,6 +150,7 @@ class Blog {
       items.push(item);
     }
     list.replaceChildren(...items);
+    performance.mark("blog:comments-shown"); // benchmarks/blog_page.py reads these marks
     const failed = items.find((item) => item.className === "comment-error");
     this.say(failed ? failed.firstChild.textContent : "", "read");
     document.body.dataset.comments = failed ? "failed" : "shown";
