@@ -165,6 +165,17 @@ def test_a_visitor_reads_signs_in_keeps_the_identity_id_posts_and_signs_out(
     assert new_guest["role"] == GUEST_ROLE
     tab.screenshot(path=str(screenshots / "6-signed-out-new-guest.png"), full_page=True)
 
+    # Ana again, from the new guest: her login already belongs to the first identity, so Amazon Cognito
+    # merges the new guest into it and answers with the first identity id, which the page must show and use.
+    tab.click("#sign-in")
+    tab.get_by_role("button", name=re.compile("Ana Alves")).click()
+    tab.wait_for_selector("body[data-ready='true'][data-state='signed-in']", timeout=30_000)
+    returning = identity(tab)
+    assert returning["identityId"] == guest["identityId"], (guest, new_guest, returning)
+    assert post(tab, "Back again") == "allowed", tab.inner_text("#message")
+    assert tab.inner_text("#last-posted").startswith(f"comments/{guest['identityId']}/")
+    tab.screenshot(path=str(screenshots / "7-returning-visitor-merged.png"), full_page=True)
+
     html = tab.content()
     assert "secretAccessKey" not in html and "sessionToken" not in html
     assert errors == [], errors
@@ -199,7 +210,7 @@ def test_the_authorization_page_refuses_without_redirecting(
     assert answer.status == 400
     assert shown in tab.inner_text("body")
     assert tab.url.startswith(page_server.config["loginWithAmazon"]["authorizationUrl"]), "redirected"
-    name = "7-refused-" + ("client-id" if "client_id" in changes else "redirect-uri")
+    name = "8-refused-" + ("client-id" if "client_id" in changes else "redirect-uri")
     tab.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
 
 
@@ -216,7 +227,7 @@ def test_without_the_buckets_cors_configuration_the_page_fails_and_says_why(
         message = tab.inner_text("#message")
         assert "has no CORS rule that allows this page's origin" in message, message
         assert page_server.url.rstrip("/") in message
-        tab.screenshot(path=str(screenshots / "8-no-cors-configuration.png"), full_page=True)
+        tab.screenshot(path=str(screenshots / "9-no-cors-configuration.png"), full_page=True)
         assert errors == [], errors
     finally:
         s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=course.BLOG_CORS)

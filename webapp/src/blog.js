@@ -11,6 +11,7 @@
 // stay inside the SDK.
 
 import { fromCognitoIdentity, fromCognitoIdentityPool } from "@aws-sdk/credential-provider-cognito-identity";
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand } from "@aws-sdk/client-cognito-identity";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
@@ -71,29 +72,53 @@ class Blog {
     await this.useCredentials(provider, false);
   }
 
-  // The post: same identity id, plus the login; the SDK then calls GetCredentialsForIdentity with both.
+  // The post: the same identity id, plus the login (v2: `params.Logins = {...}; expired = true`).
+  // GetCredentialsForIdentity links the login to the guest identity and answers with its id. If the
+  // login already belongs to another identity (this visitor signed in before), Amazon Cognito merges the
+  // two and answers with the surviving identity's id, so the page reads the id from the answer: v3's
+  // fromCognitoIdentity would keep reporting (and later refresh with) the guest's, now disabled, id.
   async useLoginCredentials(identityId, accessToken) {
-    const provider = fromCognitoIdentity({
-      identityId,
-      logins: { [LOGINS_KEY]: accessToken },
-      clientConfig: clientConfig(this.config),
-    });
+    const logins = { [LOGINS_KEY]: accessToken };
+    const client = new CognitoIdentityClient(clientConfig(this.config));
+    const answer = await client.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins }));
+    const first = {
+      identityId: answer.IdentityId,
+      accessKeyId: answer.Credentials.AccessKeyId,
+      secretAccessKey: answer.Credentials.SecretKey,
+      sessionToken: answer.Credentials.SessionToken,
+      expiration: answer.Credentials.Expiration,
+    };
+    // Later refreshes: v3's provider, with the identity id Amazon Cognito answered.
+    const refresh = fromCognitoIdentity({ identityId: answer.IdentityId, logins, client });
+    let unused = first;
+    const provider = async () => {
+      const credentials = unused ?? (await refresh());
+      unused = null;
+      return credentials;
+    };
     await this.useCredentials(provider, true);
     performance.mark("blog:signed-in");
-    // The guest identity is now authenticated: never ask for guest credentials for it again.
+    // The guest identity is now authenticated (or merged): never ask for guest credentials for it again.
     window.localStorage.removeItem(guestCacheKey(this.config));
   }
 
   async useCredentials(provider, signedIn) {
-    const credentials = await provider();
+    let credentials = await provider();
+    // One set of credentials for both clients, fetched again five minutes before it expires.
+    const shared = async () => {
+      if (credentials.expiration && credentials.expiration.getTime() - Date.now() < 300_000) {
+        credentials = await provider();
+      }
+      return credentials;
+    };
     this.identityId = credentials.identityId;
     this.signedIn = signedIn;
     this.s3 = new S3Client({
       ...clientConfig(this.config),
-      credentials: provider,
+      credentials: shared,
       forcePathStyle: Boolean(this.config.endpoint),
     });
-    const sts = new STSClient({ ...clientConfig(this.config), credentials: provider });
+    const sts = new STSClient({ ...clientConfig(this.config), credentials: shared });
     let role = "";
     try {
       const caller = await sts.send(new GetCallerIdentityCommand({}));
