@@ -60,7 +60,7 @@ notebooks: $(call setup_for,test)
 	$(PY) scripts/execute_notebooks.py notebooks/*.ipynb
 
 # Every benchmark runs, even when one fails; the target fails at the end if any did.
-BENCHMARKS := startup notebooks identity_pool_throughput policy_evaluation memory
+BENCHMARKS := startup notebooks identity_pool_throughput policy_evaluation memory blog_page
 
 benchmark: PY = $(call python_for,test)
 benchmark: $(call setup_for,test)
@@ -72,3 +72,9 @@ benchmark: $(call setup_for,test)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache build site/node_modules
+
+# The blog's web page (webapp/): rebuild the committed bundle webapp/dist/blog.js from the lockfile
+# (needs Node and npm; `make lab` does not: it serves the committed bundle).
+.PHONY: webapp
+webapp:
+	webapp/build.sh

@@ -377,7 +377,7 @@ def forget_users(aws: Target, identity_pool_id: str, users: list[str]) -> list[s
     stays linked to its identity, so on a second run the same user's login would already belong to the
     first run's identity, and signing in would merge the new guest into it instead. Forgetting just
     these users (GetId with their login finds their identity; DeleteIdentities removes it) keeps every
-    other identity, such as notebook 05's user, whose stable identity id is the lesson there.
+    other identity, such as notebook 06's user, whose stable identity id is the lesson there.
     Returns the user names forgotten (none on real AWS without a Login with Amazon token).
     """
     cognito_identity = aws.session.client("cognito-identity")

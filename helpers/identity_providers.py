@@ -156,3 +156,27 @@ def facebook_debug_token(input_token: str, endpoint_url: str | None = None) -> d
     """What Facebook's ``debug_token`` says about a token (its ``data`` object)."""
     query = urllib.parse.urlencode({"input_token": input_token})
     return _call(f"{_endpoint(endpoint_url)}{PROVIDERS_PATH}/graph.facebook.com/debug_token?{query}")["data"]
+
+
+def register_login_with_amazon_app(
+    client_id: str,
+    allowed_return_urls: list[str],
+    *,
+    app_id: str | None = None,
+    endpoint_url: str | None = None,
+) -> dict[str, Any]:
+    """Register a web app with the stand-in Login with Amazon, as its console's security profile and
+    "Allowed Return URLs" do, so its authorization page (``.../www.amazon.com/ap/oa``) accepts the app.
+
+    Registering again replaces the app's return URLs. An administrative call: only from this machine,
+    never from a web page (the local AWS's administrative guard).
+    """
+    body: dict[str, Any] = {"client_id": client_id, "allowed_return_urls": allowed_return_urls}
+    if app_id is not None:
+        body["app_id"] = app_id
+    return _call(f"{_endpoint(endpoint_url)}{PROVIDERS_PATH}/www.amazon.com/apps", body)
+
+
+def login_with_amazon_authorization_url(endpoint_url: str | None = None) -> str:
+    """The stand-in's authorization page, where a browser app sends the visitor (``/ap/oa``)."""
+    return f"{_endpoint(endpoint_url)}{PROVIDERS_PATH}/www.amazon.com/ap/oa"

@@ -2,7 +2,9 @@
 
 The local AWS is served by this process (a background thread) on 127.0.0.1; JupyterLab runs as a child
 with ``AWS_ENDPOINT_URL``, a region and the local administrator's dummy credentials in its environment,
-so every kernel it starts talks to the local AWS. Ctrl-C (SIGINT) or SIGTERM stops JupyterLab, its
+so every kernel it starts talks to the local AWS. The course is set up there and the blog's web page
+(``webapp/``) is served on a port of its own (:mod:`helpers.blog_page`); its URL is printed and given to
+the kernels as ``COURSE_BLOG_PAGE_URL``. Ctrl-C (SIGINT) or SIGTERM stops JupyterLab, its
 kernels and the local AWS, and leaves no process behind.
 
 Arguments after ``--`` go to JupyterLab unchanged, for example ``-- --no-browser``.
@@ -18,7 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import local_aws
+import boto3
+
+from . import blog_page, local_aws
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -104,6 +108,31 @@ def jupyter_command(port: int, extra: list[str], notebooks: Path = NOTEBOOKS) ->
     return command + extra
 
 
+def serve_blog_page(aws_url: str, port: int = 0) -> blog_page.BlogPage:
+    """The course set up in the local AWS at ``aws_url``, and its blog page served on its own origin
+    (another port of 127.0.0.1, so every call the page makes to AWS is cross-origin, as on a real site)."""
+    from . import course
+    from .target import Target
+
+    admin = local_aws.admin_keys()
+    session = boto3.Session(
+        aws_access_key_id=admin.access_key_id,
+        aws_secret_access_key=admin.secret_access_key,
+        region_name=local_aws.DEFAULT_REGION,
+    )
+    target = Target("local", session, local_aws.DEFAULT_REGION, local_aws.ACCOUNT_ID, aws_url)
+    previous = os.environ.get("AWS_ENDPOINT_URL")
+    os.environ["AWS_ENDPOINT_URL"] = aws_url  # the course's clients follow it, as in a notebook
+    try:
+        course.set_up(target)
+    finally:
+        if previous is None:
+            os.environ.pop("AWS_ENDPOINT_URL", None)
+        else:
+            os.environ["AWS_ENDPOINT_URL"] = previous
+    return blog_page.serve(target, port=port)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     extra: list[str] = []
@@ -118,13 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--aws-port", type=int, default=0, help="the local AWS's port; 0 picks a free one (default)"
     )
+    parser.add_argument(
+        "--page-port", type=int, default=0, help="the blog page's port; 0 picks a free one (default)"
+    )
     args = parser.parse_args(argv)
 
     aws = local_aws.LocalAWS(port=args.aws_port, log_requests=True).start()
     print(f"Local AWS: {aws.url}", flush=True)
+    page = serve_blog_page(aws.url, args.page_port)
+    print(f"Blog page: {page.url}", flush=True)
 
     env = dict(os.environ)
     local_aws.export_client_environment(aws.url, environ=env)
+    env[blog_page.URL_VARIABLE] = page.url  # notebook 05 shows the page from here
     # Its own session: Ctrl-C in the terminal reaches only this process, which then stops JupyterLab
     # with SIGTERM (on SIGINT JupyterLab would stop to ask "Shutdown this Jupyter server (y/[n])?").
     command = jupyter_command(args.port, extra, args.notebooks.resolve())
@@ -143,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         stop_process_tree(jupyter)
+        page.stop()
         aws.stop()
     return code
 

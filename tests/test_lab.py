@@ -72,6 +72,13 @@ def test_lab_starts_both_and_ctrl_c_leaves_no_process(tmp_path):
     try:
         aws_url = output.wait_for(lambda line: line.startswith("Local AWS: "), timeout=60).split(": ", 1)[1]
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", aws_url)
+        # The blog's page, on an origin of its own, configured for the course the lab set up.
+        page_url = output.wait_for(lambda line: line.startswith("Blog page: "), timeout=60).split(": ", 1)[1]
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", page_url) and not page_url.startswith(aws_url + "/")
+        with urllib.request.urlopen(page_url + "config.json", timeout=10) as answer:
+            page_config = json.load(answer)
+        assert page_config["endpoint"] == aws_url and page_config["identityPoolId"].startswith("us-east-1:")
+        assert page_config["loginWithAmazon"]["redirectUri"] == page_url
 
         status = wait_for_jupyter(lab_port)
         assert "started" in status
@@ -100,6 +107,7 @@ def test_lab_starts_both_and_ctrl_c_leaves_no_process(tmp_path):
         assert kernel_env["AWS_ENDPOINT_URL"] == aws_url
         assert kernel_env["AWS_DEFAULT_REGION"] == "us-east-1"
         assert kernel_env["AWS_ACCESS_KEY_ID"] == "testing"
+        assert kernel_env["COURSE_BLOG_PAGE_URL"] == page_url
 
         tree = descendants(lab.pid) | {lab.pid}
         assert len(tree) >= 3, "expected the launcher, JupyterLab and a kernel"
@@ -110,6 +118,6 @@ def test_lab_starts_both_and_ctrl_c_leaves_no_process(tmp_path):
     assert code == 0
     time.sleep(0.5)
     assert alive(tree) == set(), "processes left behind after Ctrl-C"
-    for port in (lab_port, int(aws_url.rsplit(":", 1)[1])):
+    for port in (lab_port, int(aws_url.rsplit(":", 1)[1]), int(page_url.rstrip("/").rsplit(":", 1)[1])):
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still answers"

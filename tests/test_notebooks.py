@@ -156,11 +156,11 @@ def test_only_the_set_up_check_guards_the_helpers_import():
     assert guards == ["00_setup-check.ipynb"]
 
 
-def test_notebook_05_run_twice_shows_the_same_identity_id_for_the_same_user():
-    """The lesson of notebook 05 is that a login keeps its identity ID; a re-run must not contradict it."""
+def test_notebook_06_run_twice_shows_the_same_identity_id_for_the_same_user():
+    """The lesson of notebook 06 is that a login keeps its identity ID; a re-run must not contradict it."""
     from nbclient import NotebookClient
 
-    path = REPO / "notebooks" / "05_identity-id.ipynb"
+    path = REPO / "notebooks" / "06_identity-id.ipynb"
     shown = []
     for _ in range(2):
         notebook = nbformat.read(path, as_version=4)

@@ -30,6 +30,8 @@ Kind = Literal["admin", "identity-provider", "s3", "aws"]
 
 #: The local AWS's own endpoints and moto's API.
 ADMIN_PREFIXES = ("/_local_aws/status", "/_local_aws/clock", "/moto-api")
+#: Registering a web app with the stand-in Login with Amazon is administrative too (no page may do it).
+ADMIN_PREFIXES += ("/_local_aws/providers/www.amazon.com/apps",)
 #: The stand-in identity providers (see ``identity_providers.http_api``).
 PROVIDER_PREFIXES = ("/_local_aws/providers", "/_local_aws/oidc")
 

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from . import StandInProviders
+from .authorization_page import APPS_PATH, AUTHORIZATION_PATH, AuthorizationPage
 from .open_id_connect import LOCAL_ISSUER_THUMBPRINT, OIDC_PATH, issuer_url
 from .stand_in import PROVIDERS_PATH, TEST_USERS, HttpRequest, ProviderError, StandInProvider
 
@@ -73,6 +74,8 @@ class IdentityProvidersLayer:
         path = environ.get("PATH_INFO") or ""
         if not (path == PROVIDERS_PATH or path.startswith((PROVIDERS_PATH + "/", OIDC_PATH + "/"))):
             return None
+        if path in (AUTHORIZATION_PATH, APPS_PATH):  # Login with Amazon's page for browsers; registration
+            return AuthorizationPage(self.providers.amazon, self.providers.now)(environ, start_response)
         try:
             if path == PROVIDERS_PATH:
                 return _answer(start_response, 200, self.index(self._base_url(environ)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .authorization_page import SecurityProfiles
 from .stand_in import (
     Answer,
     HttpRequest,
@@ -54,6 +55,7 @@ class LoginWithAmazon(StandInProvider):
 
     def __init__(self) -> None:
         self.tokens = OpaqueTokens("Atza|IwEB", 150)
+        self.apps = SecurityProfiles()  # registered web apps, for the authorization page (/ap/oa)
 
     @staticmethod
     def user_id(user: TestUser) -> str:
