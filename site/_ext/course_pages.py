@@ -4,12 +4,16 @@
   of contents listing ``docs/`` and every ``notebooks/NN_*.ipynb`` in file-name order (the course order) is
   appended to it when Sphinx reads it.
 * Each notebook page opens with how to run that notebook in JupyterLab, with the course's two commands.
+* A stored ``IFrame`` of a page the learner's own machine serves (the blog page of notebook 05, on a
+  loopback address that existed only while the notebook ran) is replaced by a note saying so: on the site
+  it would be a dead frame, and a request to the reader's own machine.
 * mermaid.js's ES module build (and its chunks, not its source maps) is copied from ``site/node_modules``
   into ``_static/mermaid/``, so diagrams are drawn with no network.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -72,6 +76,21 @@ def add_run_it_yourself(app: Sphinx, doctree: nodes.document) -> None:
     section.insert(section.index(title) + 1, run_it_yourself(app.env.doc2path(docname, False).as_posix()))
 
 
+#: An ``<iframe>`` whose page is served on the machine that ran the notebook (loopback addresses).
+_LOCAL_FRAME = re.compile(r"<iframe\b[^>]*\bsrc=\"https?://(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/\"]")
+
+
+def replace_local_frames(app: Sphinx, doctree: nodes.document) -> None:
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and _LOCAL_FRAME.search(raw.astext()):
+            note = nodes.paragraph(classes=["local-frame"])
+            note += nodes.emphasis(
+                text="Here JupyterLab shows the page itself, served on your machine by make lab (its address "
+                "is printed above when you run the notebook). A stored copy cannot show it."
+            )
+            raw.replace_self(note)
+
+
 def copy_mermaid(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -113,6 +132,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", check_mermaid)
     app.connect("source-read", add_table_of_contents)
     app.connect("doctree-read", add_run_it_yourself)
+    app.connect("doctree-read", replace_local_frames)
     app.connect("build-finished", copy_mermaid)
     app.connect("build-finished", write_home_redirect)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
