@@ -48,6 +48,7 @@ from .identity_providers import StandInProviders
 from .identity_providers.http_api import IdentityProvidersLayer
 from .internal import InternalAWS
 from .issued_credentials import CredentialsRegistry, RoleSessions
+from .s3.new_buckets import NewBucketTags
 from .sts.web_identity import WebIdentityLayer
 from .wire.authentication import AdministratorKeys, Authenticator
 from .wire.envelope import REFUSAL_KEY, Layer, StartResponse, WSGIApp
@@ -206,6 +207,7 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
         iam_watch,
         enforcement,
         user_pool_tokens,
+        NewBucketTags(lambda: moto.app("s3"), internal),
     )
     layers: list[Layer] = [OpenIdKeysLayer(signer), IdentityProvidersLayer(providers)]
     app = LocalAWSApplication(
@@ -242,6 +244,7 @@ def routing_table(
     iam_watch: IamChangeWatch,
     enforcement: EnforcementLayer,
     user_pool_tokens: Layer,
+    new_bucket_tags: Layer,
 ) -> RoutingTable:
     """Who answers each (service, operation) once the front door and authorization have passed it."""
     return RoutingTable(
@@ -260,6 +263,8 @@ def routing_table(
             # and the pools' public keys served by the local AWS.
             Route("cognito-idp", TOKEN_OPERATIONS, [user_pool_tokens], moto=False),
             Route("cognito-idp", None, [user_pool_tokens]),
+            # S3: moto's model; a bucket created again under an earlier bucket's name starts untagged.
+            Route("s3", None, [new_bucket_tags]),
             Route(
                 "dynamodb",
                 frozenset(
