@@ -1,5 +1,5 @@
 """The one token checker (``helpers.local_aws.id_tokens.verify_token``): one typed refusal per failed
-check, each worded once for identity pools (``cognito_identity.logins.REFUSALS``), and the five minutes
+check, each worded once for identity pools (``cognito_identity.exceptions.REFUSALS``), and the five minutes
 of clock skew AWS's OpenID Connect page allows after ``exp``."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from helpers import identity_providers as idp
 from helpers.local_aws import clock
 from helpers.local_aws import id_tokens as refused
-from helpers.local_aws.cognito_identity.logins import REFUSALS, refusal
+from helpers.local_aws.cognito_identity.exceptions import REFUSALS, refusal
 from helpers.local_aws.id_tokens import IdTokenRejected, verify_token
 from tests.local_aws_fixtures import error_of
 
