@@ -26,7 +26,8 @@ from helpers.cognito_credentials import (
     identity_id_cache_key,
 )
 from helpers.local_aws import ACCOUNT_ID, LocalAWS, clock
-from tests.support.local_aws_fixtures import Endpoint, create_role, create_user_pool, trust_policy
+from tests.support.local_aws_fixtures import Endpoint
+from tests.support.pools import PoolSetup, identity_pool
 
 SUB = "${cognito-identity.amazonaws.com:sub}"
 # Names unique to this module: moto's state (S3, IAM) is shared by every LocalAWS in one process.
@@ -56,50 +57,29 @@ def permissions(bucket: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return guest, member
 
 
-def create_app(endpoint: Endpoint, name: str, classic: bool = False) -> dict[str, Any]:
+def create_app(endpoint: Endpoint, name: str, classic: bool = False) -> PoolSetup:
     """A bucket, a user pool and an identity pool with a guest and a signed-in role."""
     endpoint.client("s3").create_bucket(Bucket=name)
     endpoint.client("s3").put_object(Bucket=name, Key="public/hello.txt", Body=b"hello")
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp, name)
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName=name,
-        AllowUnauthenticatedIdentities=True,
-        AllowClassicFlow=classic,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
-    iam = endpoint.client("iam")
-    guest_policy, member_policy = permissions(name)
-    guest = create_role(iam, f"{name}-guest", trust_policy(pool_id, "unauthenticated"), guest_policy)
-    member = create_role(iam, f"{name}-member", trust_policy(pool_id, "authenticated"), member_policy)
-    ci.set_identity_pool_roles(
-        IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
+    guest, member = permissions(name)
+    return identity_pool(
+        endpoint, name, classic=classic, permissions={"unauthenticated": guest, "authenticated": member}
     )
-    return {
-        "url": endpoint.url,
-        "bucket": name,
-        "pool_id": pool_id,
-        "guest": guest,
-        "member": member,
-        "provider": users.provider_name,
-        "sign_in": lambda username: users.sign_in(idp, username),
-    }
 
 
 @pytest.fixture(scope="module")
-def app(endpoint: Endpoint) -> dict[str, Any]:
+def app(endpoint: Endpoint) -> PoolSetup:
     """The enhanced-flow app; its pool has the basic flow turned off, as new pools should [security §3]."""
     return create_app(endpoint, BUCKET)
 
 
 @pytest.fixture(scope="module")
-def classic_app(endpoint: Endpoint) -> dict[str, Any]:
+def classic_app(endpoint: Endpoint) -> PoolSetup:
     return create_app(endpoint, CLASSIC, classic=True)
 
 
-def provider(app: dict[str, Any], **options: Any) -> CognitoIdentityCredentials:
-    return CognitoIdentityCredentials(app["pool_id"], endpoint_url=app["url"], **options)
+def provider(app: PoolSetup, **options: Any) -> CognitoIdentityCredentials:
+    return CognitoIdentityCredentials(app.pool_id, endpoint_url=app.url, **options)
 
 
 def count_calls(credentials: CognitoIdentityCredentials) -> Counter[str]:
@@ -120,12 +100,12 @@ def refused(call: Any, *args: Any, **kwargs: Any) -> str:
     return raised.value.response["Error"]["Code"]
 
 
-def client(credentials: CognitoIdentityCredentials, service: str, app: dict[str, Any]) -> Any:
+def client(credentials: CognitoIdentityCredentials, service: str, app: PoolSetup) -> Any:
     """A client of the provider's session, sent to the app's own local AWS (not the run's shared one)."""
-    return credentials.session.client(service, endpoint_url=app["url"])
+    return credentials.session.client(service, endpoint_url=app.url)
 
 
-def role_of(credentials: CognitoIdentityCredentials, app: dict[str, Any]) -> str:
+def role_of(credentials: CognitoIdentityCredentials, app: PoolSetup) -> str:
     """The role name in the caller ARN ``arn:aws:sts::<account>:assumed-role/<role>/<session>``."""
     return client(credentials, "sts", app).get_caller_identity()["Arn"].split("/")[1]
 
@@ -143,22 +123,22 @@ def test_guest_then_signed_in_keeps_the_identity_id_while_role_and_permissions_c
     assert role_of(credentials, app) == f"{BUCKET}-guest"
     assert calls == {"GetId": 1, "GetCredentialsForIdentity": 1}
 
-    credentials.set_logins({app["provider"]: app["sign_in"]("ana")["id"]})
+    credentials.set_logins({app.provider: app.sign_in("ana")["id"]})
     s3.put_object(Bucket=BUCKET, Key=f"private/{guest_id}/a.txt", Body=b"mine")  # the same client
     assert credentials.identity_id == guest_id  # the login was linked to the guest identity
     assert role_of(credentials, app) == f"{BUCKET}-member"
     assert calls == {"GetId": 1, "GetCredentialsForIdentity": 2}
-    assert credentials.fetcher.login_providers == [app["provider"]]
+    assert credentials.fetcher.login_providers == [app.provider]
 
 
 def test_refresh_fetches_at_once_and_login_functions_are_called_each_time(app):
     tokens = []
 
     def id_token() -> str:
-        tokens.append(app["sign_in"]("bea")["id"])
+        tokens.append(app.sign_in("bea")["id"])
         return tokens[-1]
 
-    credentials = provider(app, logins={app["provider"]: id_token})
+    credentials = provider(app, logins={app.provider: id_token})
     calls = count_calls(credentials)
     first = credentials.identity_id
     credentials.refresh()
@@ -171,10 +151,10 @@ def test_sign_out_makes_the_next_use_a_new_guest(app):
     credentials = provider(app, cache=cache)
     s3 = client(credentials, "s3", app)
     guest_id = credentials.identity_id
-    credentials.set_logins({app["provider"]: app["sign_in"]("carl")["id"]}, user_identifier="carl")
+    credentials.set_logins({app.provider: app.sign_in("carl")["id"]}, user_identifier="carl")
     s3.put_object(Bucket=BUCKET, Key=f"private/{guest_id}/b.txt", Body=b"x")
-    assert cache.get(identity_id_cache_key(app["pool_id"], "carl")) == guest_id
-    assert cache.get(identity_id_cache_key(app["pool_id"], ANONYMOUS)) is None  # no longer a guest id
+    assert cache.get(identity_id_cache_key(app.pool_id, "carl")) == guest_id
+    assert cache.get(identity_id_cache_key(app.pool_id, ANONYMOUS)) is None  # no longer a guest id
 
     credentials.sign_out()
     assert refused(s3.put_object, Bucket=BUCKET, Key=f"private/{guest_id}/c.txt", Body=b"x") == "AccessDenied"
@@ -182,8 +162,8 @@ def test_sign_out_makes_the_next_use_a_new_guest(app):
     assert new_guest != guest_id
     assert role_of(credentials, app) == f"{BUCKET}-guest"
     assert credentials.fetcher.login_providers == []
-    assert cache.get(identity_id_cache_key(app["pool_id"], "carl")) is None
-    assert cache.get(identity_id_cache_key(app["pool_id"], ANONYMOUS)) == new_guest
+    assert cache.get(identity_id_cache_key(app.pool_id, "carl")) is None
+    assert cache.get(identity_id_cache_key(app.pool_id, ANONYMOUS)) == new_guest
 
 
 def test_eight_threads_cause_exactly_one_fetch(app):
@@ -214,17 +194,17 @@ def test_eight_threads_cause_exactly_one_fetch(app):
 
 
 def test_a_merge_makes_the_provider_adopt_the_logins_identity(app, endpoint):
-    token = app["sign_in"]("dora")["id"]
-    existing = provider(app, logins={app["provider"]: token}).identity_id  # signed in elsewhere first
+    token = app.sign_in("dora")["id"]
+    existing = provider(app, logins={app.provider: token}).identity_id  # signed in elsewhere first
 
     cache = InMemoryIdentityIdCache()
     credentials = provider(app, cache=cache)
     guest_id = credentials.identity_id
     assert guest_id != existing
-    credentials.set_logins({app["provider"]: token}, user_identifier="dora")
+    credentials.set_logins({app.provider: token}, user_identifier="dora")
     assert credentials.identity_id == existing
-    assert cache.get(identity_id_cache_key(app["pool_id"], "dora")) == existing
-    assert cache.get(identity_id_cache_key(app["pool_id"], ANONYMOUS)) is None
+    assert cache.get(identity_id_cache_key(app.pool_id, "dora")) == existing
+    assert cache.get(identity_id_cache_key(app.pool_id, ANONYMOUS)) is None
     client(credentials, "s3", app).put_object(Bucket=BUCKET, Key=f"private/{existing}/m.txt", Body=b"x")
     # The guest identity was merged into the existing one and disabled [behaviour §6].
     assert refused(endpoint.unsigned().get_credentials_for_identity, IdentityId=guest_id) == (
@@ -233,10 +213,10 @@ def test_a_merge_makes_the_provider_adopt_the_logins_identity(app, endpoint):
 
 
 def test_a_stale_cached_identity_id_is_forgotten_and_replaced_once(app, endpoint):
-    stale = endpoint.unsigned().get_id(IdentityPoolId=app["pool_id"])["IdentityId"]
+    stale = endpoint.unsigned().get_id(IdentityPoolId=app.pool_id)["IdentityId"]
     endpoint.client("cognito-identity").delete_identities(IdentityIdsToDelete=[stale])
     cache = InMemoryIdentityIdCache()
-    key = identity_id_cache_key(app["pool_id"], ANONYMOUS)
+    key = identity_id_cache_key(app.pool_id, ANONYMOUS)
     cache.set(key, stale)
     credentials = provider(app, cache=cache)
     calls = count_calls(credentials)
@@ -248,7 +228,7 @@ def test_a_stale_cached_identity_id_is_forgotten_and_replaced_once(app, endpoint
 def test_a_json_file_cache_keeps_the_guest_identity_across_runs(app, tmp_path):
     path = tmp_path / "identity-ids.json"
     first = provider(app, cache=JsonFileIdentityIdCache(path)).identity_id
-    assert json.loads(path.read_text()) == {identity_id_cache_key(app["pool_id"], ANONYMOUS): first}
+    assert json.loads(path.read_text()) == {identity_id_cache_key(app.pool_id, ANONYMOUS): first}
     again = provider(app, cache=JsonFileIdentityIdCache(path))
     calls = count_calls(again)
     assert again.identity_id == first
@@ -266,7 +246,7 @@ def test_a_cache_that_cannot_be_written_does_not_stop_credentials(app, tmp_path,
 
 
 def test_the_basic_flow_with_a_role_chosen_by_the_app(classic_app):
-    credentials = provider(classic_app, role_arn=classic_app["guest"], account_id=ACCOUNT_ID)
+    credentials = provider(classic_app, role_arn=classic_app.guest, account_id=ACCOUNT_ID)
     calls = count_calls(credentials)
     s3 = client(credentials, "s3", classic_app)
     assert s3.get_object(Bucket=CLASSIC, Key="public/hello.txt")["Body"].read() == b"hello"
@@ -276,7 +256,7 @@ def test_the_basic_flow_with_a_role_chosen_by_the_app(classic_app):
     assert caller == f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{CLASSIC}-guest/web-identity"
 
     credentials.set_logins(
-        {classic_app["provider"]: classic_app["sign_in"]("eve")["id"]}, classic_app["member"]
+        {classic_app.provider: classic_app.sign_in("eve")["id"]}, classic_app.member
     )
     s3.put_object(Bucket=CLASSIC, Key=f"private/{identity_id}/e.txt", Body=b"x")
     assert credentials.identity_id == identity_id
@@ -285,7 +265,7 @@ def test_the_basic_flow_with_a_role_chosen_by_the_app(classic_app):
 
 
 def test_the_basic_flow_is_refused_cleanly_when_the_pool_disables_it(app):
-    credentials = provider(app, role_arn=app["guest"])
+    credentials = provider(app, role_arn=app.guest)
     with pytest.raises(CognitoIdentityError) as raised:
         client(credentials, "s3", app).get_object(Bucket=BUCKET, Key="public/hello.txt")
     error = raised.value
@@ -301,8 +281,8 @@ def test_the_basic_flow_is_refused_cleanly_when_the_pool_disables_it(app):
 
 
 def test_not_authorized_is_a_clear_error_without_the_token(app):
-    access_token = app["sign_in"]("fay")["access"]  # an access token where an ID token belongs
-    credentials = provider(app, logins={app["provider"]: access_token})
+    access_token = app.sign_in("fay")["access"]  # an access token where an ID token belongs
+    credentials = provider(app, logins={app.provider: access_token})
     with pytest.raises(CognitoIdentityError) as raised:
         client(credentials, "s3", app).get_object(Bucket=BUCKET, Key="public/hello.txt")
     error = raised.value
@@ -350,10 +330,10 @@ def test_the_provider_comes_before_environment_keys(app):
 
 def test_no_secret_in_any_string_form_or_log(app, caplog):
     caplog.set_level(logging.DEBUG, logger="helpers.cognito_credentials")
-    token = app["sign_in"]("gus")["id"]
+    token = app.sign_in("gus")["id"]
     credentials = provider(app)
     assert credentials.identity_id
-    credentials.set_logins({app["provider"]: token}, user_identifier="gus")
+    credentials.set_logins({app.provider: token}, user_identifier="gus")
     credentials.refresh()
     frozen = credentials.session.get_credentials().get_frozen_credentials()
     secrets = [frozen.access_key, frozen.secret_key, frozen.token, token]
@@ -397,7 +377,7 @@ class LocalClock:
 
 
 @pytest.fixture
-def moving_clock_app() -> Iterator[dict[str, Any]]:
+def moving_clock_app() -> Iterator[PoolSetup]:
     with LocalAWS(port=0) as server:
         yield create_app(Endpoint(server), CLOCKED)
 
@@ -417,7 +397,7 @@ def read_in_threads(s3: Any, count: int = 8) -> None:
 
 
 def test_the_advisory_and_mandatory_windows_each_trigger_exactly_one_refresh(moving_clock_app):
-    local = LocalClock(moving_clock_app["url"])
+    local = LocalClock(moving_clock_app.url)
     credentials = provider(moving_clock_app, time_fetcher=local.now)
     calls = count_calls(credentials)
     s3 = client(credentials, "s3", moving_clock_app)

@@ -13,6 +13,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from helpers import course
 from helpers.local_aws import ACCOUNT_ID, LocalAWS
 
 REGION = "us-east-1"
@@ -67,22 +68,11 @@ def endpoint() -> Iterator[Endpoint]:
 
 
 def trust_policy(pool_id: str, amr: str, **extra: Any) -> dict[str, Any]:
-    """The trust policy of the blog post and the Cognito documentation [§5]."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Federated": "cognito-identity.amazonaws.com"},
-                "Action": "sts:AssumeRoleWithWebIdentity",
-                "Condition": {
-                    "StringEquals": {"cognito-identity.amazonaws.com:aud": pool_id},
-                    "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr},
-                    **extra,
-                },
-            }
-        ],
-    }
+    """The course's trust policy (``helpers.course.trust_policy``, the blog post's), plus ``extra``
+    conditions."""
+    trust = course.trust_policy(pool_id, amr)
+    trust["Statement"][0]["Condition"].update(extra)
+    return trust
 
 
 def create_role(iam: Any, name: str, trust: dict[str, Any], policy: dict[str, Any] | None = None) -> str:

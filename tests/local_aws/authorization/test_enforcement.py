@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers.local_aws import clock
-from tests.support.local_aws_fixtures import create_role, create_user_pool, trust_policy
+from tests.support.pools import PoolSetup, identity_pool
 
 SUB = "${cognito-identity.amazonaws.com:sub}"
 CALLER = "arn:aws:sts::123456789012:assumed-role/{role}/CognitoIdentityCredentials"
@@ -21,7 +21,7 @@ def denied(call, *args, **kwargs) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def blog(endpoint):
+def blog(endpoint) -> PoolSetup:
     """The blog of the course: guests read comments, signed-in users write under their own identity id."""
     admin_s3 = endpoint.client("s3")
     admin_s3.create_bucket(Bucket="blog")
@@ -33,64 +33,43 @@ def blog(endpoint):
         AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp, "blog")
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="blog",
-        AllowUnauthenticatedIdentities=True,
-        AllowClassicFlow=True,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
-    iam = endpoint.client("iam")
     read = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::blog/comments/*"}
-    guest = create_role(
-        iam,
-        "blog-guest",
-        trust_policy(pool_id, "unauthenticated"),
-        {
-            "Version": "2012-10-17",
-            "Statement": [read, {"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}],
-        },
+    guest = {
+        "Version": "2012-10-17",
+        "Statement": [read, {"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}],
+    }
+    member = {
+        "Version": "2012-10-17",
+        "Statement": [
+            read,
+            {
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::blog/comments/{SUB}/*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+                "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/Profiles",
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [SUB]}},
+            },
+        ],
+    }
+    return identity_pool(
+        endpoint, "blog", classic=True, permissions={"unauthenticated": guest, "authenticated": member}
     )
-    member = create_role(
-        iam,
-        "blog-member",
-        trust_policy(pool_id, "authenticated"),
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                read,
-                {
-                    "Effect": "Allow",
-                    "Action": "s3:PutObject",
-                    "Resource": f"arn:aws:s3:::blog/comments/{SUB}/*",
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
-                    "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/Profiles",
-                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [SUB]}},
-                },
-            ],
-        },
-    )
-    ci.set_identity_pool_roles(
-        IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
-    )
-    return {"pool_id": pool_id, "users": users, "idp": idp, "guest": guest, "member": member}
 
 
 def guest_credentials(endpoint, blog) -> tuple[str, dict]:
     public = endpoint.unsigned()
-    identity_id = public.get_id(IdentityPoolId=blog["pool_id"])["IdentityId"]
+    identity_id = public.get_id(IdentityPoolId=blog.pool_id)["IdentityId"]
     return identity_id, public.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
 
 
 def member_credentials(endpoint, blog, name: str) -> tuple[str, dict]:
     public = endpoint.unsigned()
-    logins = {blog["users"].provider_name: blog["users"].sign_in(blog["idp"], name)["id"]}
-    identity_id = public.get_id(IdentityPoolId=blog["pool_id"], Logins=logins)["IdentityId"]
+    logins = blog.logins(name)
+    identity_id = public.get_id(IdentityPoolId=blog.pool_id, Logins=logins)["IdentityId"]
     return identity_id, public.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)[
         "Credentials"
     ]
@@ -154,10 +133,10 @@ def test_guest_credentials_are_scoped_down_by_the_session_policy(endpoint, blog)
 
 def test_basic_flow_credentials_have_no_scope_down(endpoint, blog):
     public = endpoint.unsigned()
-    identity_id = public.get_id(IdentityPoolId=blog["pool_id"])["IdentityId"]
+    identity_id = public.get_id(IdentityPoolId=blog.pool_id)["IdentityId"]
     token = public.get_open_id_token(IdentityId=identity_id)["Token"]
     answer = endpoint.unsigned("sts").assume_role_with_web_identity(
-        RoleArn=blog["guest"], RoleSessionName="classic", WebIdentityToken=token
+        RoleArn=blog.guest, RoleSessionName="classic", WebIdentityToken=token
     )
     credentials = {**answer["Credentials"], "SecretKey": answer["Credentials"]["SecretAccessKey"]}
     roles = endpoint.with_credentials("iam", credentials).list_roles()["Roles"]

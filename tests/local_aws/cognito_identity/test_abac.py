@@ -12,7 +12,8 @@ from typing import Any
 import jwt
 import pytest
 
-from tests.support.local_aws_fixtures import REGION, create_role, error_of, trust_policy
+from tests.support.local_aws_fixtures import REGION, UserPool, error_of
+from tests.support.pools import PoolSetup, identity_pool
 
 BUCKET = "abac-teams"
 TABLE = "AbacTeams"
@@ -23,11 +24,6 @@ PASSWORD = "Passw0rd!-long"
 TAGS_CLAIM = "https://aws.amazon.com/tags"
 
 
-def tagging_trust(pool_id: str) -> dict[str, Any]:
-    """The course's trust policy, plus sts:TagSession so that Cognito may tag the session."""
-    trust = trust_policy(pool_id, "authenticated")
-    trust["Statement"][0]["Action"] = ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]
-    return trust
 
 
 TEAM_POLICY = {
@@ -44,21 +40,26 @@ TEAM_POLICY = {
 }
 
 
-def identity_pool(endpoint: Any, name: str, users: dict[str, str], trust: Any) -> dict[str, Any]:
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName=name,
-        AllowUnauthenticatedIdentities=False,
-        AllowClassicFlow=True,
-        DeveloperProviderName=DEVELOPER,
-        CognitoIdentityProviders=[{"ProviderName": users["provider"], "ClientId": users["client_id"]}],
-    )["IdentityPoolId"]
-    role = create_role(endpoint.client("iam"), f"{name}-member", trust(pool_id), TEAM_POLICY)
-    ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"authenticated": role})
-    ci.set_principal_tag_attribute_map(
-        IdentityPoolId=pool_id, IdentityProviderName=users["provider"], PrincipalTags={"team": "custom:team"}
+def team_pool(endpoint: Any, name: str, users: dict[str, Any], *, tag_session: bool) -> PoolSetup:
+    """A pool for signed-in users only, its role the team policy, the ``team`` tag from ``custom:team``;
+    ``tag_session``: the role's trust policy allows sts:TagSession, so that Cognito may tag the session."""
+    user_pool = UserPool(users["pool_id"], users["client_id"], users["provider"])
+    pool = identity_pool(
+        endpoint,
+        name,
+        classic=True,
+        guests=False,
+        user_pool=user_pool,
+        developer=DEVELOPER,
+        permissions={"authenticated": TEAM_POLICY},
+        tag_session=tag_session,
     )
-    return {"pool_id": pool_id, "role": role}
+    pool.ci.set_principal_tag_attribute_map(
+        IdentityPoolId=pool.pool_id,
+        IdentityProviderName=users["provider"],
+        PrincipalTags={"team": "custom:team"},
+    )
+    return pool
 
 
 @pytest.fixture(scope="module")
@@ -101,10 +102,8 @@ def abac(endpoint) -> dict[str, Any]:
         idp.admin_set_user_password(UserPoolId=user_pool_id, Username=name, Password=PASSWORD, Permanent=True)
     return {
         "users": users,
-        "tagging": identity_pool(endpoint, "abac-tagging", users, tagging_trust),
-        "untagging": identity_pool(
-            endpoint, "abac-no-tag-session", users, lambda pool_id: trust_policy(pool_id, "authenticated")
-        ),
+        "tagging": team_pool(endpoint, "abac-tagging", users, tag_session=True),
+        "untagging": team_pool(endpoint, "abac-no-tag-session", users, tag_session=False),
     }
 
 
@@ -173,7 +172,7 @@ RED_ONLY = {"blue": (False, False), "red": (True, True)}
 
 def test_set_and_get_the_principal_tag_attribute_map(abac, endpoint):
     ci = endpoint.client("cognito-identity")
-    pool_id, provider = abac["tagging"]["pool_id"], abac["users"]["provider"]
+    pool_id, provider = abac["tagging"].pool_id, abac["users"]["provider"]
     answer = ci.get_principal_tag_attribute_map(IdentityPoolId=pool_id, IdentityProviderName=provider)
     assert {k: v for k, v in answer.items() if k != "ResponseMetadata"} == {
         "IdentityPoolId": pool_id,
@@ -198,17 +197,11 @@ def test_set_and_get_the_principal_tag_attribute_map(abac, endpoint):
 
 def test_default_mapping_tags_the_user_pool_client_and_user(abac, endpoint):
     """UseDefaults: the user pool's ``aud`` and ``sub`` ("username and clientID"; key names UNCONFIRMED)."""
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="abac-defaults",
-        AllowUnauthenticatedIdentities=False,
-        AllowClassicFlow=True,
-        CognitoIdentityProviders=[
-            {"ProviderName": abac["users"]["provider"], "ClientId": abac["users"]["client_id"]}
-        ],
-    )["IdentityPoolId"]
-    role = create_role(endpoint.client("iam"), "abac-defaults-member", tagging_trust(pool_id))
-    ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"authenticated": role})
+    user_pool = UserPool(abac["users"]["pool_id"], abac["users"]["client_id"], abac["users"]["provider"])
+    pool = identity_pool(
+        endpoint, "abac-defaults", classic=True, guests=False, user_pool=user_pool, tag_session=True
+    )
+    ci, pool_id = pool.ci, pool.pool_id
     assert (
         ci.set_principal_tag_attribute_map(
             IdentityPoolId=pool_id, IdentityProviderName=abac["users"]["provider"], UseDefaults=True
@@ -229,13 +222,13 @@ def test_default_mapping_tags_the_user_pool_client_and_user(abac, endpoint):
 
 
 def test_enhanced_flow_a_user_pool_claim_decides_s3_and_dynamodb(abac, endpoint):
-    pool_id = abac["tagging"]["pool_id"]
+    pool_id = abac["tagging"].pool_id
     assert team_access(endpoint, enhanced(endpoint, pool_id, user_pool_logins(abac, "ada"))) == BLUE_ONLY
     assert team_access(endpoint, enhanced(endpoint, pool_id, user_pool_logins(abac, "bo"))) == RED_ONLY
 
 
 def test_enhanced_flow_a_developer_tokens_principal_tags_decide(abac, endpoint):
-    pool_id = abac["tagging"]["pool_id"]
+    pool_id = abac["tagging"].pool_id
     answer = developer_token(endpoint, pool_id, "dev-carol", PrincipalTags={"team": "red"})
     credentials = enhanced(endpoint, pool_id, {DEVELOPER_TOKEN_KEY: answer["Token"]}, answer["IdentityId"])
     assert team_access(endpoint, credentials) == RED_ONLY
@@ -245,7 +238,7 @@ def test_enhanced_flow_a_developer_tokens_principal_tags_decide(abac, endpoint):
 
 
 def test_basic_flow_the_open_id_token_carries_the_tags_to_sts(abac, endpoint):
-    pool_id, role = abac["tagging"]["pool_id"], abac["tagging"]["role"]
+    pool_id, role = abac["tagging"].pool_id, abac["tagging"].member
     logins = user_pool_logins(abac, "ada")
     public = endpoint.unsigned()
     identity_id = public.get_id(IdentityPoolId=pool_id, Logins=logins)["IdentityId"]
@@ -257,7 +250,7 @@ def test_basic_flow_the_open_id_token_carries_the_tags_to_sts(abac, endpoint):
 
 
 def test_basic_flow_a_developer_tokens_principal_tags_decide(abac, endpoint):
-    pool_id, role = abac["tagging"]["pool_id"], abac["tagging"]["role"]
+    pool_id, role = abac["tagging"].pool_id, abac["tagging"].member
     answer = developer_token(endpoint, pool_id, "dev-dan", PrincipalTags={"team": "blue"})
     assert team_access(endpoint, basic(endpoint, role, answer["Token"])) == BLUE_ONLY
 
@@ -266,7 +259,7 @@ def test_basic_flow_a_developer_tokens_principal_tags_decide(abac, endpoint):
 
 
 def test_a_trust_policy_without_tag_session_refuses_the_tags(abac, endpoint):
-    pool_id, role = abac["untagging"]["pool_id"], abac["untagging"]["role"]
+    pool_id, role = abac["untagging"].pool_id, abac["untagging"].member
     public = endpoint.unsigned()
     logins = user_pool_logins(abac, "ada")
     identity_id = public.get_id(IdentityPoolId=pool_id, Logins=logins)["IdentityId"]

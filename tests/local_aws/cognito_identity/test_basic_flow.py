@@ -11,7 +11,8 @@ from botocore.exceptions import ClientError
 
 from helpers.local_aws import clock
 from helpers.local_aws.clock import Clock
-from tests.support.local_aws_fixtures import create_role, error_of, trust_policy
+from tests.support.local_aws_fixtures import error_of, trust_policy
+from tests.support.pools import PoolSetup, identity_pool
 
 
 def fetch_json(url: str) -> dict:
@@ -20,26 +21,14 @@ def fetch_json(url: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def pool(endpoint):
-    ci = endpoint.client("cognito-identity")
-    iam = endpoint.client("iam")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="basic", AllowUnauthenticatedIdentities=True, AllowClassicFlow=True
-    )["IdentityPoolId"]
-    guest = create_role(
-        iam,
-        "basic-guest",
-        trust_policy(pool_id, "unauthenticated"),
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
-        },
+def pool(endpoint) -> PoolSetup:
+    read = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    }
+    return identity_pool(
+        endpoint, "basic", classic=True, user_pool=False, permissions={"unauthenticated": read}
     )
-    member = create_role(iam, "basic-member", trust_policy(pool_id, "authenticated"))
-    ci.set_identity_pool_roles(
-        IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
-    )
-    return {"ci": ci, "pool_id": pool_id, "guest": guest, "member": member}
 
 
 def guest_token(endpoint, pool_id: str) -> tuple[str, str]:
@@ -51,7 +40,7 @@ def guest_token(endpoint, pool_id: str) -> tuple[str, str]:
 
 
 def test_open_id_token_is_an_rs512_jwt_verifiable_with_the_served_jwks(pool, endpoint):
-    identity_id, token = guest_token(endpoint, pool["pool_id"])
+    identity_id, token = guest_token(endpoint, pool.pool_id)
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "RS512" and header["typ"] == "JWS"
     discovery = fetch_json(endpoint.url + "/.well-known/openid-configuration")
@@ -62,7 +51,7 @@ def test_open_id_token_is_an_rs512_jwt_verifiable_with_the_served_jwks(pool, end
         token,
         keys.key,
         algorithms=["RS512"],
-        audience=pool["pool_id"],
+        audience=pool.pool_id,
         issuer="https://cognito-identity.amazonaws.com",
     )
     assert claims["sub"] == identity_id
@@ -71,20 +60,20 @@ def test_open_id_token_is_an_rs512_jwt_verifiable_with_the_served_jwks(pool, end
 
 
 def test_assume_role_with_web_identity_checks_the_trust_policy(pool, endpoint):
-    identity_id, token = guest_token(endpoint, pool["pool_id"])
+    identity_id, token = guest_token(endpoint, pool.pool_id)
     sts = endpoint.unsigned("sts")
     answer = sts.assume_role_with_web_identity(
-        RoleArn=pool["guest"], RoleSessionName="reader", WebIdentityToken=token
+        RoleArn=pool.guest, RoleSessionName="reader", WebIdentityToken=token
     )
     assert answer["SubjectFromWebIdentityToken"] == identity_id
-    assert answer["Audience"] == pool["pool_id"]
+    assert answer["Audience"] == pool.pool_id
     assert answer["Provider"] == "cognito-identity.amazonaws.com"
     assert answer["Credentials"]["AccessKeyId"].startswith("ASIA")
     assert answer["AssumedRoleUser"]["Arn"] == "arn:aws:sts::123456789012:assumed-role/basic-guest/reader"
     # The authenticated role's trust policy wants amr "authenticated": a guest token is refused.
     with pytest.raises(ClientError) as refused:
         sts.assume_role_with_web_identity(
-            RoleArn=pool["member"], RoleSessionName="xy", WebIdentityToken=token
+            RoleArn=pool.member, RoleSessionName="xy", WebIdentityToken=token
         )
     assert refused.value.response["Error"]["Code"] == "AccessDenied"
     assert (
@@ -95,7 +84,7 @@ def test_assume_role_with_web_identity_checks_the_trust_policy(pool, endpoint):
 
 
 def test_a_role_that_does_not_exist_is_refused(pool, endpoint):
-    _, token = guest_token(endpoint, pool["pool_id"])
+    _, token = guest_token(endpoint, pool.pool_id)
     code, message = error_of(
         endpoint.unsigned("sts").assume_role_with_web_identity,
         RoleArn="arn:aws:iam::123456789012:role/nobody",
@@ -106,7 +95,7 @@ def test_a_role_that_does_not_exist_is_refused(pool, endpoint):
 
 
 def test_tampered_and_foreign_tokens_are_invalid(pool, endpoint):
-    _, token = guest_token(endpoint, pool["pool_id"])
+    _, token = guest_token(endpoint, pool.pool_id)
     header, payload, signature = token.split(".")
     claims = json.loads(jwt.utils.base64url_decode(payload))
     claims["amr"] = ["authenticated"]
@@ -114,7 +103,7 @@ def test_tampered_and_foreign_tokens_are_invalid(pool, endpoint):
     sts = endpoint.unsigned("sts")
     code, _ = error_of(
         sts.assume_role_with_web_identity,
-        RoleArn=pool["member"],
+        RoleArn=pool.member,
         RoleSessionName="xy",
         WebIdentityToken=forged,
     )
@@ -127,7 +116,7 @@ def test_tampered_and_foreign_tokens_are_invalid(pool, endpoint):
     ):
         code, _ = error_of(
             sts.assume_role_with_web_identity,
-            RoleArn=pool["guest"],
+            RoleArn=pool.guest,
             RoleSessionName="xy",
             WebIdentityToken=stranger,
         )
@@ -135,12 +124,12 @@ def test_tampered_and_foreign_tokens_are_invalid(pool, endpoint):
 
 
 def test_expired_tokens_are_refused_by_the_local_clock(pool, endpoint):
-    _, token = guest_token(endpoint, pool["pool_id"])
+    _, token = guest_token(endpoint, pool.pool_id)
     exp = jwt.decode(token, options={"verify_signature": False})["exp"]
     clock.advance(601, endpoint.url)
     code, message = error_of(
         endpoint.unsigned("sts").assume_role_with_web_identity,
-        RoleArn=pool["guest"],
+        RoleArn=pool.guest,
         RoleSessionName="xy",
         WebIdentityToken=token,
     )

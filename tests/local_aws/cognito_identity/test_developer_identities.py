@@ -11,37 +11,21 @@ import jwt
 import pytest
 from botocore.config import Config
 
-from tests.support.local_aws_fixtures import create_role, create_user_pool, error_of, trust_policy
+from tests.support.local_aws_fixtures import error_of
+from tests.support.pools import PoolSetup, identity_pool
 
 DEVELOPER = "login.course"
 DEVELOPER_TOKEN_KEY = "cognito-identity.amazonaws.com"
 
 
 @pytest.fixture(scope="module")
-def setup(endpoint):
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp, "developer-users")
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="developers",
-        AllowUnauthenticatedIdentities=True,
-        AllowClassicFlow=True,
-        DeveloperProviderName=DEVELOPER,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
-    iam = endpoint.client("iam")
-    guest = create_role(iam, "developers-guest", trust_policy(pool_id, "unauthenticated"))
-    member = create_role(iam, "developers-member", trust_policy(pool_id, "authenticated"))
-    ci.set_identity_pool_roles(
-        IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
-    )
-    return {"ci": ci, "idp": idp, "users": users, "pool_id": pool_id, "member": member}
-
+def setup(endpoint) -> PoolSetup:
+    return identity_pool(endpoint, "developers", classic=True, developer=DEVELOPER)
 
 def developer_token(setup, user: str, **options) -> dict:
     """What the app's backend does after signing its user in: ask Cognito for the user's token."""
-    return setup["ci"].get_open_id_token_for_developer_identity(
-        IdentityPoolId=setup["pool_id"], Logins={DEVELOPER: user, **options.pop("logins", {})}, **options
+    return setup.ci.get_open_id_token_for_developer_identity(
+        IdentityPoolId=setup.pool_id, Logins={DEVELOPER: user, **options.pop("logins", {})}, **options
     )
 
 
@@ -50,7 +34,7 @@ def claims_of(token: str) -> dict:
 
 
 def lookup(setup, **query) -> dict:
-    return setup["ci"].lookup_developer_identity(IdentityPoolId=setup["pool_id"], **query)
+    return setup.ci.lookup_developer_identity(IdentityPoolId=setup.pool_id, **query)
 
 
 # -- GetOpenIdTokenForDeveloperIdentity -------------------------------------------------------------
@@ -62,10 +46,10 @@ def test_a_developer_user_gets_one_identity_and_a_15_minute_token(setup):
     other = developer_token(setup, "ben")
     assert first["IdentityId"] == again["IdentityId"] != other["IdentityId"]
     claims = claims_of(first["Token"])
-    assert claims["sub"] == first["IdentityId"] and claims["aud"] == setup["pool_id"]
-    assert claims["amr"] == ["authenticated", DEVELOPER, f"{DEVELOPER}:{setup['pool_id']}:ana"]
+    assert claims["sub"] == first["IdentityId"] and claims["aud"] == setup.pool_id
+    assert claims["amr"] == ["authenticated", DEVELOPER, f"{DEVELOPER}:{setup.pool_id}:ana"]
     assert claims["exp"] - claims["iat"] == 900
-    assert setup["ci"].describe_identity(IdentityId=first["IdentityId"])["Logins"] == [DEVELOPER]
+    assert setup.ci.describe_identity(IdentityId=first["IdentityId"])["Logins"] == [DEVELOPER]
 
 
 def test_token_duration_and_principal_tags(setup, endpoint):
@@ -85,7 +69,7 @@ def test_token_duration_and_principal_tags(setup, endpoint):
     for duration in (0, 86401):
         code, message = error_of(
             unchecked.get_open_id_token_for_developer_identity,
-            IdentityPoolId=setup["pool_id"],
+            IdentityPoolId=setup.pool_id,
             Logins={DEVELOPER: "cleo"},
             TokenDuration=duration,
         )
@@ -95,13 +79,13 @@ def test_token_duration_and_principal_tags(setup, endpoint):
 def test_the_operation_needs_aws_credentials(setup, endpoint):
     assert error_of(
         endpoint.unsigned().get_open_id_token_for_developer_identity,
-        IdentityPoolId=setup["pool_id"],
+        IdentityPoolId=setup.pool_id,
         Logins={DEVELOPER: "ana"},
     ) == ("MissingAuthenticationTokenException", "Missing Authentication Token")
 
 
 def test_an_unknown_developer_provider_or_none_is_refused(setup, endpoint):
-    ci = setup["ci"]
+    ci = setup.ci
     unsupported = (
         "NotAuthorizedException",
         "This identity pool does not support the specified developer provider",
@@ -109,7 +93,7 @@ def test_an_unknown_developer_provider_or_none_is_refused(setup, endpoint):
     assert (
         error_of(
             ci.get_open_id_token_for_developer_identity,
-            IdentityPoolId=setup["pool_id"],
+            IdentityPoolId=setup.pool_id,
             Logins={"login.elsewhere": "ana"},
         )
         == unsupported
@@ -125,11 +109,11 @@ def test_an_unknown_developer_provider_or_none_is_refused(setup, endpoint):
         )
         == unsupported
     )
-    token = setup["users"].sign_in(setup["idp"], "no-developer-entry")["id"]
+    token = setup.users.sign_in(setup.idp, "no-developer-entry")["id"]
     assert error_of(
         ci.get_open_id_token_for_developer_identity,
-        IdentityPoolId=setup["pool_id"],
-        Logins={setup["users"].provider_name: token},
+        IdentityPoolId=setup.pool_id,
+        Logins={setup.users.provider_name: token},
     ) == ("InvalidParameterException", "Logins must contain the developer provider of this identity pool.")
     missing = "us-east-1:00000000-0000-0000-0000-000000000000"
     assert error_of(
@@ -138,13 +122,13 @@ def test_an_unknown_developer_provider_or_none_is_refused(setup, endpoint):
 
 
 def test_linking_a_developer_user_to_an_existing_identity(setup, endpoint):
-    ci, public = setup["ci"], endpoint.unsigned()
-    guest_id = public.get_id(IdentityPoolId=setup["pool_id"])["IdentityId"]
+    ci, public = setup.ci, endpoint.unsigned()
+    guest_id = public.get_id(IdentityPoolId=setup.pool_id)["IdentityId"]
     assert developer_token(setup, "gina", IdentityId=guest_id)["IdentityId"] == guest_id
     assert ci.describe_identity(IdentityId=guest_id)["Logins"] == [DEVELOPER]
     # A second developer user may join the same identity; a user registered elsewhere may not.
     assert developer_token(setup, "gina-work", IdentityId=guest_id)["IdentityId"] == guest_id
-    other_guest = public.get_id(IdentityPoolId=setup["pool_id"])["IdentityId"]
+    other_guest = public.get_id(IdentityPoolId=setup.pool_id)["IdentityId"]
     assert error_of(developer_token, setup, "gina", IdentityId=other_guest) == (
         "DeveloperUserAlreadyRegisteredException",
         "The provided developer user identifier is already registered with Cognito under a different "
@@ -158,24 +142,24 @@ def test_linking_a_developer_user_to_an_existing_identity(setup, endpoint):
 
 
 def test_a_public_login_in_the_same_call_is_linked_too(setup, endpoint):
-    ci, users, public = setup["ci"], setup["users"], endpoint.unsigned()
-    id_token = users.sign_in(setup["idp"], "hana")["id"]
+    ci, users, public = setup.ci, setup.users, endpoint.unsigned()
+    id_token = users.sign_in(setup.idp, "hana")["id"]
     answer = developer_token(setup, "hana", logins={users.provider_name: id_token})
     identity_id = answer["IdentityId"]
     assert claims_of(answer["Token"])["amr"][:3] == [
         "authenticated",
         DEVELOPER,
-        f"{DEVELOPER}:{setup['pool_id']}:hana",
+        f"{DEVELOPER}:{setup.pool_id}:hana",
     ]
     assert users.provider_name in claims_of(answer["Token"])["amr"]
     assert ci.describe_identity(IdentityId=identity_id)["Logins"] == sorted([DEVELOPER, users.provider_name])
     assert (
-        public.get_id(IdentityPoolId=setup["pool_id"], Logins={users.provider_name: id_token})["IdentityId"]
+        public.get_id(IdentityPoolId=setup.pool_id, Logins={users.provider_name: id_token})["IdentityId"]
         == identity_id
     )
     # [§6]: the developer provider name never appears in the public calls' Logins.
     unsupported = ("NotAuthorizedException", "Token is not from a supported provider of this identity pool.")
-    assert error_of(public.get_id, IdentityPoolId=setup["pool_id"], Logins={DEVELOPER: "hana"}) == unsupported
+    assert error_of(public.get_id, IdentityPoolId=setup.pool_id, Logins={DEVELOPER: "hana"}) == unsupported
     assert (
         error_of(public.get_open_id_token, IdentityId=identity_id, Logins={DEVELOPER: "hana"}) == unsupported
     )
@@ -197,7 +181,7 @@ def test_enhanced_flow_with_the_developer_token(setup, endpoint):
     assert caller["Arn"].endswith(":assumed-role/developers-member/CognitoIdentityCredentials")
     # The token also finds its identity with GetId, and an authenticated identity gets nothing without it.
     assert (
-        public.get_id(IdentityPoolId=setup["pool_id"], Logins={DEVELOPER_TOKEN_KEY: answer["Token"]})[
+        public.get_id(IdentityPoolId=setup.pool_id, Logins={DEVELOPER_TOKEN_KEY: answer["Token"]})[
             "IdentityId"
         ]
         == answer["IdentityId"]
@@ -206,7 +190,7 @@ def test_enhanced_flow_with_the_developer_token(setup, endpoint):
         "NotAuthorizedException",
         f"Access to Identity '{answer['IdentityId']}' is forbidden.",
     )
-    assert setup["ci"].describe_identity(IdentityId=answer["IdentityId"])["Logins"] == [DEVELOPER]
+    assert setup.ci.describe_identity(IdentityId=answer["IdentityId"])["Logins"] == [DEVELOPER]
 
 
 def test_basic_flow_with_the_developer_token(setup, endpoint):
@@ -214,10 +198,10 @@ def test_basic_flow_with_the_developer_token(setup, endpoint):
     claims = claims_of(answer["Token"])
     assert claims["exp"] - claims["iat"] == 1200
     assumed = endpoint.unsigned("sts").assume_role_with_web_identity(
-        RoleArn=setup["member"], RoleSessionName="jana", WebIdentityToken=answer["Token"]
+        RoleArn=setup.member, RoleSessionName="jana", WebIdentityToken=answer["Token"]
     )
     assert assumed["SubjectFromWebIdentityToken"] == answer["IdentityId"]
-    assert assumed["Audience"] == setup["pool_id"]
+    assert assumed["Audience"] == setup.pool_id
     assert assumed["AssumedRoleUser"]["Arn"].endswith(":assumed-role/developers-member/jana")
 
 
@@ -244,7 +228,7 @@ def test_a_developer_token_proves_only_its_own_identity(setup, endpoint):
         Logins={DEVELOPER_TOKEN_KEY: forged},
     ) == ("NotAuthorizedException", "Invalid login token. Couldn't verify signed token.")
     # A guest's GetOpenIdToken token is no developer login.
-    guest_id = public.get_id(IdentityPoolId=setup["pool_id"])["IdentityId"]
+    guest_id = public.get_id(IdentityPoolId=setup.pool_id)["IdentityId"]
     guest_token = public.get_open_id_token(IdentityId=guest_id)["Token"]
     assert error_of(
         public.get_credentials_for_identity, IdentityId=guest_id, Logins={DEVELOPER_TOKEN_KEY: guest_token}
@@ -270,7 +254,7 @@ def test_lookup_both_ways(setup):
 
 def test_lookup_errors(setup):
     ana_id = developer_token(setup, "ana")["IdentityId"]
-    ci = setup["ci"]
+    ci = setup.ci
     assert error_of(lookup, setup, IdentityId=ana_id, DeveloperUserIdentifier="ben") == (
         "ResourceConflictException",
         f"DeveloperUserIdentifier 'ben' is not linked to identity '{ana_id}'.",
@@ -298,16 +282,16 @@ def test_lookup_errors(setup):
 
 
 def merge(setup, source: str, destination: str, provider: str = DEVELOPER) -> dict:
-    return setup["ci"].merge_developer_identities(
+    return setup.ci.merge_developer_identities(
         SourceUserIdentifier=source,
         DestinationUserIdentifier=destination,
         DeveloperProviderName=provider,
-        IdentityPoolId=setup["pool_id"],
+        IdentityPoolId=setup.pool_id,
     )
 
 
 def test_merge_moves_the_source_into_the_destination(setup, endpoint):
-    ci, public = setup["ci"], endpoint.unsigned()
+    ci, public = setup.ci, endpoint.unsigned()
     source = developer_token(setup, "nina-old")
     destination = developer_token(setup, "nina")
     assert merge(setup, "nina-old", "nina")["IdentityId"] == destination["IdentityId"]
@@ -323,12 +307,12 @@ def test_merge_moves_the_source_into_the_destination(setup, endpoint):
         IdentityId=source["IdentityId"],
         Logins={DEVELOPER_TOKEN_KEY: source["Token"]},
     ) == ("NotAuthorizedException", f"Access to Identity '{source['IdentityId']}' is forbidden.")
-    shown = ci.list_identities(IdentityPoolId=setup["pool_id"], MaxResults=60, HideDisabled=True)
+    shown = ci.list_identities(IdentityPoolId=setup.pool_id, MaxResults=60, HideDisabled=True)
     assert source["IdentityId"] not in {i["IdentityId"] for i in shown["Identities"]}
 
 
 def test_merge_errors_change_nothing(setup):
-    ci, users, idp = setup["ci"], setup["users"], setup["idp"]
+    ci, users, idp = setup.ci, setup.users, setup.idp
     assert error_of(merge, setup, "ana", "ben", provider="login.elsewhere") == (
         "NotAuthorizedException",
         "This identity pool does not support the specified developer provider",
@@ -374,16 +358,16 @@ def test_merge_errors_change_nothing(setup):
 
 
 def unlink_developer(setup, identity_id: str, user: str, provider: str = DEVELOPER) -> dict:
-    return setup["ci"].unlink_developer_identity(
+    return setup.ci.unlink_developer_identity(
         IdentityId=identity_id,
-        IdentityPoolId=setup["pool_id"],
+        IdentityPoolId=setup.pool_id,
         DeveloperProviderName=provider,
         DeveloperUserIdentifier=user,
     )
 
 
 def test_unlink_developer_identity(setup, endpoint):
-    ci, public = setup["ci"], endpoint.unsigned()
+    ci, public = setup.ci, endpoint.unsigned()
     sam = developer_token(setup, "sam")
     developer_token(setup, "sam-2", IdentityId=sam["IdentityId"])
     unlink_developer(setup, sam["IdentityId"], "sam-2")
@@ -428,7 +412,7 @@ def test_unlink_developer_identity_errors(setup):
 
 
 def test_unlink_identity(setup, endpoint):
-    ci, users, idp, public = setup["ci"], setup["users"], setup["idp"], endpoint.unsigned()
+    ci, users, idp, public = setup.ci, setup.users, setup.idp, endpoint.unsigned()
     id_token = users.sign_in(idp, "tara")["id"]
     tara = developer_token(setup, "tara", logins={users.provider_name: id_token})
     identity_id = tara["IdentityId"]
@@ -437,7 +421,7 @@ def test_unlink_identity(setup, endpoint):
         "Logins don't match. Please include at least one valid login for this identity or identity pool.",
     )
     someone_else = users.sign_in(idp, "uma")["id"]
-    public.get_id(IdentityPoolId=setup["pool_id"], Logins={users.provider_name: someone_else})
+    public.get_id(IdentityPoolId=setup.pool_id, Logins={users.provider_name: someone_else})
     assert (
         error_of(
             public.unlink_identity,
@@ -476,15 +460,15 @@ def test_unlink_identity(setup, endpoint):
     )
     assert ci.describe_identity(IdentityId=identity_id)["Logins"] == [DEVELOPER]
     assert (
-        public.get_id(IdentityPoolId=setup["pool_id"], Logins={users.provider_name: id_token})["IdentityId"]
+        public.get_id(IdentityPoolId=setup.pool_id, Logins={users.provider_name: id_token})["IdentityId"]
         != identity_id
     )
 
 
 def test_unlinking_the_last_login_makes_the_identity_inaccessible(setup, endpoint):
-    users, idp, public = setup["users"], setup["idp"], endpoint.unsigned()
+    users, idp, public = setup.users, setup.idp, endpoint.unsigned()
     logins = {users.provider_name: users.sign_in(idp, "vera")["id"]}
-    identity_id = public.get_id(IdentityPoolId=setup["pool_id"], Logins=logins)["IdentityId"]
+    identity_id = public.get_id(IdentityPoolId=setup.pool_id, Logins=logins)["IdentityId"]
     assert public.unlink_identity(IdentityId=identity_id, Logins=logins, LoginsToRemove=[users.provider_name])
     forbidden = ("NotAuthorizedException", f"Access to Identity '{identity_id}' is forbidden.")
     assert error_of(public.get_credentials_for_identity, IdentityId=identity_id) == forbidden

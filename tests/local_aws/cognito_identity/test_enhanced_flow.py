@@ -7,38 +7,23 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.support.local_aws_fixtures import create_role, create_user_pool, error_of, trust_policy
+from tests.support.local_aws_fixtures import create_role, error_of, trust_policy
+from tests.support.pools import PoolSetup, identity_pool
 
 
 @pytest.fixture(scope="module")
-def pool(endpoint):
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp, "enhanced")
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="enhanced",
-        AllowUnauthenticatedIdentities=True,
-        AllowClassicFlow=False,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
-    iam = endpoint.client("iam")
-    roles = {
-        "unauthenticated": create_role(iam, "enhanced-guest", trust_policy(pool_id, "unauthenticated")),
-        "authenticated": create_role(iam, "enhanced-member", trust_policy(pool_id, "authenticated")),
-    }
-    ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles=roles)
-    return {"ci": ci, "idp": idp, "users": users, "pool_id": pool_id, "roles": roles}
-
+def pool(endpoint) -> PoolSetup:
+    return identity_pool(endpoint, "enhanced")
 
 def test_roles_round_trip(pool):
-    answer = pool["ci"].get_identity_pool_roles(IdentityPoolId=pool["pool_id"])
-    assert answer["IdentityPoolId"] == pool["pool_id"]
-    assert answer["Roles"] == pool["roles"]
+    answer = pool.ci.get_identity_pool_roles(IdentityPoolId=pool.pool_id)
+    assert answer["IdentityPoolId"] == pool.pool_id
+    assert answer["Roles"] == pool.roles
 
 
 def test_guest_credentials_are_for_the_guest_role(pool, endpoint):
     public = endpoint.unsigned()
-    identity_id = public.get_id(IdentityPoolId=pool["pool_id"])["IdentityId"]
+    identity_id = public.get_id(IdentityPoolId=pool.pool_id)["IdentityId"]
     answer = public.get_credentials_for_identity(IdentityId=identity_id)
     credentials = answer["Credentials"]
     assert answer["IdentityId"] == identity_id
@@ -51,9 +36,9 @@ def test_guest_credentials_are_for_the_guest_role(pool, endpoint):
 
 def test_signed_in_credentials_are_for_the_authenticated_role(pool, endpoint):
     public = endpoint.unsigned()
-    users, idp = pool["users"], pool["idp"]
+    users, idp = pool.users, pool.idp
     logins = {users.provider_name: users.sign_in(idp, "member")["id"]}
-    identity_id = public.get_id(IdentityPoolId=pool["pool_id"], Logins=logins)["IdentityId"]
+    identity_id = public.get_id(IdentityPoolId=pool.pool_id, Logins=logins)["IdentityId"]
     credentials = public.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)["Credentials"]
     caller = endpoint.with_credentials("sts", credentials).get_caller_identity()
     assert (
@@ -105,7 +90,7 @@ def test_trust_policy_refusal_is_an_invalid_configuration(endpoint, case):
 
 def test_a_refused_sign_in_changes_nothing(pool, endpoint):
     """A sign-in the trust policy refuses must not link the login to the guest identity."""
-    ci, users, idp = pool["ci"], pool["users"], pool["idp"]
+    ci, users, idp = pool.ci, pool.users, pool.idp
     iam = endpoint.client("iam")
     # Temporarily trust only another pool for signed-in users.
     iam.update_assume_role_policy(
@@ -116,7 +101,7 @@ def test_a_refused_sign_in_changes_nothing(pool, endpoint):
     )
     try:
         public = endpoint.unsigned()
-        guest_id = public.get_id(IdentityPoolId=pool["pool_id"])["IdentityId"]
+        guest_id = public.get_id(IdentityPoolId=pool.pool_id)["IdentityId"]
         logins = {users.provider_name: users.sign_in(idp, "refused")["id"]}
         code, _ = error_of(public.get_credentials_for_identity, IdentityId=guest_id, Logins=logins)
         assert code == "InvalidIdentityPoolConfigurationException"
@@ -124,5 +109,5 @@ def test_a_refused_sign_in_changes_nothing(pool, endpoint):
     finally:
         iam.update_assume_role_policy(
             RoleName="enhanced-member",
-            PolicyDocument=json.dumps(trust_policy(pool["pool_id"], "authenticated")),
+            PolicyDocument=json.dumps(trust_policy(pool.pool_id, "authenticated")),
         )

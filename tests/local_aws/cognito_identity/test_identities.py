@@ -7,33 +7,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.support.local_aws_fixtures import create_role, create_user_pool, error_of, trust_policy
+from tests.support.local_aws_fixtures import error_of
+from tests.support.pools import PoolSetup, identity_pool
 
 IDENTITY_ID = re.compile(r"^us-east-1:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 @pytest.fixture(scope="module")
-def setup(endpoint):
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp)
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="identities",
-        AllowUnauthenticatedIdentities=True,
-        AllowClassicFlow=False,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
-    iam = endpoint.client("iam")
-    guest = create_role(iam, "identities-guest", trust_policy(pool_id, "unauthenticated"))
-    member = create_role(iam, "identities-member", trust_policy(pool_id, "authenticated"))
-    ci.set_identity_pool_roles(
-        IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
-    )
-    return ci, idp, users, pool_id
-
+def setup(endpoint) -> PoolSetup:
+    return identity_pool(endpoint, "identities")
 
 def test_guests_get_a_new_id_per_call(setup, endpoint):
-    _, _, _, pool_id = setup
+    pool_id = setup.pool_id
     public = endpoint.unsigned()
     first = public.get_id(IdentityPoolId=pool_id)["IdentityId"]
     second = public.get_id(IdentityPoolId=pool_id)["IdentityId"]
@@ -42,7 +27,7 @@ def test_guests_get_a_new_id_per_call(setup, endpoint):
 
 
 def test_the_same_login_gets_the_same_id_every_time(setup, endpoint):
-    _, idp, users, pool_id = setup
+    idp, users, pool_id = setup.idp, setup.users, setup.pool_id
     public = endpoint.unsigned()
     first = public.get_id(
         IdentityPoolId=pool_id, Logins={users.provider_name: users.sign_in(idp, "ana")["id"]}
@@ -68,7 +53,7 @@ def test_guests_refused_when_the_pool_disallows_them(endpoint):
 
 
 def test_a_guest_signing_in_with_a_new_login_keeps_its_id(setup, endpoint):
-    ci, idp, users, pool_id = setup
+    ci, idp, users, pool_id = setup.ci, setup.idp, setup.users, setup.pool_id
     public = endpoint.unsigned()
     guest_id = public.get_id(IdentityPoolId=pool_id)["IdentityId"]
     assert "Logins" not in ci.describe_identity(IdentityId=guest_id)
@@ -92,7 +77,7 @@ def test_a_guest_signing_in_with_a_new_login_keeps_its_id(setup, endpoint):
 
 
 def test_a_guest_signing_in_with_a_known_login_is_merged_into_its_identity(setup, endpoint):
-    ci, idp, users, pool_id = setup
+    ci, idp, users, pool_id = setup.ci, setup.idp, setup.users, setup.pool_id
     public = endpoint.unsigned()
     logins = {users.provider_name: users.sign_in(idp, "dora")["id"]}
     member_id = public.get_id(IdentityPoolId=pool_id, Logins=logins)["IdentityId"]
@@ -110,7 +95,7 @@ def test_a_guest_signing_in_with_a_known_login_is_merged_into_its_identity(setup
 
 
 def test_describe_and_delete_identities(setup, endpoint):
-    ci, idp, users, pool_id = setup
+    ci, idp, users, pool_id = setup.ci, setup.idp, setup.users, setup.pool_id
     public = endpoint.unsigned()
     logins = {users.provider_name: users.sign_in(idp, "emil")["id"]}
     identity_id = public.get_id(IdentityPoolId=pool_id, Logins=logins)["IdentityId"]
@@ -127,7 +112,7 @@ def test_describe_and_delete_identities(setup, endpoint):
 
 
 def test_eight_threads_signing_in_at_once_get_one_id_per_login(setup, endpoint):
-    _, idp, users, pool_id = setup
+    idp, users, pool_id = setup.idp, setup.users, setup.pool_id
     tokens = {name: users.sign_in(idp, name)["id"] for name in ("t1", "t2")}
 
     def sign_in(n: int) -> tuple[str, str]:

@@ -7,7 +7,8 @@ import pytest
 from helpers.local_aws.cognito_identity.exceptions import AMBIGUOUS_ROLE_MAPPING_DENIED as DENIED_MESSAGE
 from helpers.local_aws.cognito_identity.records import IdentityPool, VerifiedLogin
 from helpers.local_aws.cognito_identity.role_mapping import rule_matches, select_role
-from tests.support.local_aws_fixtures import create_role, create_user_pool, error_of, trust_policy
+from tests.support.local_aws_fixtures import create_role, error_of, trust_policy
+from tests.support.pools import identity_pool
 
 ROLE = "arn:aws:iam::123456789012:role/{}"
 PROVIDER = "cognito-idp.us-east-1.amazonaws.com/us-east-1_pool"
@@ -166,17 +167,9 @@ def test_not_equal_is_skipped_only_when_the_claim_is_missing():
 
 def test_token_mapping_end_to_end_with_user_pool_groups(endpoint):
     """Groups with IAM roles and precedence in the user pool decide the role through the local AWS."""
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp, "mapped")
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="mapped",
-        AllowUnauthenticatedIdentities=False,
-        AllowClassicFlow=False,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
+    pool = identity_pool(endpoint, "mapped", guests=False)
+    ci, idp, users, pool_id, member = pool.ci, pool.idp, pool.users, pool.pool_id, pool.member
     iam = endpoint.client("iam")
-    member = create_role(iam, "mapped-member", trust_policy(pool_id, "authenticated"))
     editors = create_role(iam, "mapped-editors", trust_policy(pool_id, "authenticated"))
     readers = create_role(iam, "mapped-readers", trust_policy(pool_id, "authenticated"))
     idp.create_group(GroupName="editors", UserPoolId=users.pool_id, RoleArn=editors, Precedence=1)

@@ -4,38 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.local_aws_fixtures import create_role, create_user_pool, error_of, trust_policy
+from tests.support.local_aws_fixtures import error_of
+from tests.support.pools import PoolSetup, identity_pool
 
 
 @pytest.fixture(scope="module")
-def setup(endpoint):
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp, "roles")
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="roles",
-        AllowUnauthenticatedIdentities=True,
-        AllowClassicFlow=True,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
-    iam = endpoint.client("iam")
-    roles = {
-        "unauthenticated": create_role(iam, "roles-guest", trust_policy(pool_id, "unauthenticated")),
-        "authenticated": create_role(iam, "roles-member", trust_policy(pool_id, "authenticated")),
-    }
-    ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles=roles)
-    return {"ci": ci, "idp": idp, "users": users, "pool_id": pool_id, "roles": roles}
-
+def setup(endpoint) -> PoolSetup:
+    return identity_pool(endpoint, "roles", classic=True)
 
 def test_role_mappings_are_validated_and_stored(setup):
-    ci, users, pool_id, roles = setup["ci"], setup["users"], setup["pool_id"], setup["roles"]
+    ci, users, pool_id, roles = setup.ci, setup.users, setup.pool_id, setup.roles
     key = f"{users.provider_name}:{users.client_id}"
     mapping = {key: {"Type": "Token", "AmbiguousRoleResolution": "Deny"}}
     try:
         ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles=roles, RoleMappings=mapping)
         assert ci.get_identity_pool_roles(IdentityPoolId=pool_id)["RoleMappings"] == mapping
         # The basic flow is refused for a pool with role mappings [§3].
-        public = setup["ci"]
+        public = setup.ci
         identity_id = public.get_id(IdentityPoolId=pool_id)["IdentityId"]
         assert error_of(public.get_open_id_token, IdentityId=identity_id) == (
             "InvalidParameterException",
@@ -47,11 +32,11 @@ def test_role_mappings_are_validated_and_stored(setup):
 
 
 def test_role_mapping_for_an_unconfigured_provider(setup):
-    ci, pool_id = setup["ci"], setup["pool_id"]
+    ci, pool_id = setup.ci, setup.pool_id
     assert error_of(
         ci.set_identity_pool_roles,
         IdentityPoolId=pool_id,
-        Roles=setup["roles"],
+        Roles=setup.roles,
         RoleMappings={
             "graph.facebook.com": {"Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"}
         },
@@ -62,24 +47,24 @@ def test_role_mapping_for_an_unconfigured_provider(setup):
 
 
 def test_invalid_role_arn_and_keys(setup):
-    ci, pool_id = setup["ci"], setup["pool_id"]
+    ci, pool_id = setup.ci, setup.pool_id
     code, _ = error_of(ci.set_identity_pool_roles, IdentityPoolId=pool_id, Roles={"authenticated": "x" * 25})
     assert code == "InvalidParameterException"
     code, message = error_of(
         ci.set_identity_pool_roles,
         IdentityPoolId=pool_id,
-        Roles={"administrator": setup["roles"]["authenticated"]},
+        Roles={"administrator": setup.roles["authenticated"]},
     )
     assert code == "ValidationException" and "'roles'" in message
     # Nothing changed.
-    assert ci.get_identity_pool_roles(IdentityPoolId=pool_id)["Roles"] == setup["roles"]
+    assert ci.get_identity_pool_roles(IdentityPoolId=pool_id)["Roles"] == setup.roles
 
 
 def test_a_second_user_of_the_same_provider_is_refused(setup, endpoint):
     """Without one of the identity's own logins the call is refused before any linking rule applies
     (the conflict of two users of one provider:
     tests/local_aws/identity_providers/test_identity_providers.py)."""
-    users, idp, pool_id = setup["users"], setup["idp"], setup["pool_id"]
+    users, idp, pool_id = setup.users, setup.idp, setup.pool_id
     public = endpoint.unsigned()
     first = {users.provider_name: users.sign_in(idp, "first-user")["id"]}
     identity_id = public.get_id(IdentityPoolId=pool_id, Logins=first)["IdentityId"]
@@ -90,20 +75,20 @@ def test_a_second_user_of_the_same_provider_is_refused(setup, endpoint):
         "Logins don't match. Please include at least one valid login for this identity or identity pool.",
     )
     # Still one login, and the second user has no identity yet.
-    assert setup["ci"].describe_identity(IdentityId=identity_id)["Logins"] == [users.provider_name]
+    assert setup.ci.describe_identity(IdentityId=identity_id)["Logins"] == [users.provider_name]
     assert public.get_id(IdentityPoolId=pool_id, Logins=second)["IdentityId"] != identity_id
 
 
 def test_custom_role_arn_other_than_the_pools_role_is_refused(setup, endpoint):
     """UNCONFIRMED for pools with default roles only; chosen: only the role the pool would give."""
     public = endpoint.unsigned()
-    identity_id = public.get_id(IdentityPoolId=setup["pool_id"])["IdentityId"]
-    other = setup["roles"]["authenticated"]
+    identity_id = public.get_id(IdentityPoolId=setup.pool_id)["IdentityId"]
+    other = setup.roles["authenticated"]
     assert error_of(public.get_credentials_for_identity, IdentityId=identity_id, CustomRoleArn=other) == (
         "NotAuthorizedException",
         f"Access to Role '{other}' is forbidden.",
     )
-    same = setup["roles"]["unauthenticated"]
+    same = setup.roles["unauthenticated"]
     assert (
         public.get_credentials_for_identity(IdentityId=identity_id, CustomRoleArn=same)["IdentityId"]
         == identity_id
@@ -111,7 +96,7 @@ def test_custom_role_arn_other_than_the_pools_role_is_refused(setup, endpoint):
 
 
 def test_identity_of_another_region_is_not_found(setup, endpoint):
-    identity_id = endpoint.unsigned().get_id(IdentityPoolId=setup["pool_id"])["IdentityId"]
+    identity_id = endpoint.unsigned().get_id(IdentityPoolId=setup.pool_id)["IdentityId"]
     elsewhere = endpoint.client("cognito-identity", region="eu-west-1")
     assert error_of(elsewhere.describe_identity, IdentityId=identity_id) == (
         "ResourceNotFoundException",

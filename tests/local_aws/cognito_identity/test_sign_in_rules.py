@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from helpers import identity_providers as idp
-from tests.support.local_aws_fixtures import create_role, error_of, trust_policy
+from tests.support.local_aws_fixtures import error_of
+from tests.support.pools import identity_pool
 
 GOOGLE, AMAZON = "accounts.google.com", "www.amazon.com"
 CLIENTS = {GOOGLE: "web-rules.apps.googleusercontent.com", AMAZON: "amzn1.application-oa2-client.rules"}
@@ -31,20 +32,10 @@ _numbers = itertools.count()
 def pool(endpoint) -> str:
     """A fresh pool trusting Google and Login with Amazon, guests allowed, both flows on."""
     number = next(_numbers)
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName=f"sign-in-rules-{number}",
-        AllowUnauthenticatedIdentities=True,
-        AllowClassicFlow=True,
-        SupportedLoginProviders=CLIENTS,
-    )["IdentityPoolId"]
-    iam = endpoint.client("iam")
-    guest = create_role(iam, f"sign-in-rules-guest-{number}", trust_policy(pool_id, "unauthenticated"))
-    member = create_role(iam, f"sign-in-rules-member-{number}", trust_policy(pool_id, "authenticated"))
-    ci.set_identity_pool_roles(
-        IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
+    pool = identity_pool(
+        endpoint, f"sign-in-rules-{number}", classic=True, user_pool=False, providers=CLIENTS
     )
-    return pool_id
+    return pool.pool_id
 
 
 def login(endpoint: Any, provider: str, user: str) -> dict[str, str]:

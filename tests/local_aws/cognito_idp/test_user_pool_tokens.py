@@ -22,6 +22,7 @@ import pytest
 from moto.utilities.utils import load_resource
 
 from tests.support.local_aws_fixtures import create_role, create_user_pool, error_of, trust_policy
+from tests.support.pools import PoolSetup, identity_pool
 
 NOT_VERIFIED = ("NotAuthorizedException", "Invalid login token. Couldn't verify signed token.")
 
@@ -39,19 +40,8 @@ def fetch(url: str) -> tuple[int, Any]:
 
 
 @pytest.fixture(scope="module")
-def setup(endpoint) -> dict[str, Any]:
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp, "tokens")
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="user-pool-tokens",
-        AllowUnauthenticatedIdentities=False,
-        AllowClassicFlow=False,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
-    member = create_role(endpoint.client("iam"), "tokens-member", trust_policy(pool_id, "authenticated"))
-    ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"authenticated": member})
-    return {"idp": idp, "users": users, "pool_id": pool_id, "member": member}
+def setup(endpoint) -> PoolSetup:
+    return identity_pool(endpoint, "tokens", guests=False)
 
 
 def moto_signed(claims: dict[str, Any]) -> str:
@@ -63,7 +53,7 @@ def moto_signed(claims: dict[str, Any]) -> str:
 
 
 def test_a_token_signed_with_motos_packaged_key_is_refused(setup, endpoint):
-    users = setup["users"]
+    users = setup.users
     now = int(time.time())
     forged = moto_signed(
         {
@@ -79,12 +69,12 @@ def test_a_token_signed_with_motos_packaged_key_is_refused(setup, endpoint):
     )
     assert (
         error_of(
-            endpoint.unsigned().get_id, IdentityPoolId=setup["pool_id"], Logins={users.provider_name: forged}
+            endpoint.unsigned().get_id, IdentityPoolId=setup.pool_id, Logins={users.provider_name: forged}
         )
         == NOT_VERIFIED
     )
     # The same claims re-signed by moto's key under the local key's kid: still refused (bad signature).
-    kid = jwt.get_unverified_header(users.sign_in(setup["idp"], "kid-source")["id"])["kid"]
+    kid = jwt.get_unverified_header(users.sign_in(setup.idp, "kid-source")["id"])["kid"]
     private = jwt.algorithms.RSAAlgorithm.from_jwk(
         json.dumps(load_resource("cognitoidp/resources/jwks-private.json"))
     )
@@ -92,7 +82,7 @@ def test_a_token_signed_with_motos_packaged_key_is_refused(setup, endpoint):
     assert (
         error_of(
             endpoint.unsigned().get_id,
-            IdentityPoolId=setup["pool_id"],
+            IdentityPoolId=setup.pool_id,
             Logins={users.provider_name: under_our_kid},
         )
         == NOT_VERIFIED
@@ -100,18 +90,18 @@ def test_a_token_signed_with_motos_packaged_key_is_refused(setup, endpoint):
 
 
 def test_a_real_sign_in_works_end_to_end(setup, endpoint):
-    users, public = setup["users"], endpoint.unsigned()
-    token = users.sign_in(setup["idp"], "ada")["id"]
+    users, public = setup.users, endpoint.unsigned()
+    token = users.sign_in(setup.idp, "ada")["id"]
     logins = {users.provider_name: token}
-    identity_id = public.get_id(IdentityPoolId=setup["pool_id"], Logins=logins)["IdentityId"]
+    identity_id = public.get_id(IdentityPoolId=setup.pool_id, Logins=logins)["IdentityId"]
     credentials = public.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)["Credentials"]
     caller = endpoint.with_credentials("sts", credentials).get_caller_identity()["Arn"]
     assert caller.split("/")[1] == "tokens-member"
 
 
 def test_tokens_carry_the_local_key_served_at_the_pools_jwks(setup, endpoint):
-    users = setup["users"]
-    tokens = users.sign_in(setup["idp"], "grace")
+    users = setup.users
+    tokens = users.sign_in(setup.idp, "grace")
     status, jwks = fetch(f"{endpoint.url}/{users.pool_id}/.well-known/jwks.json")
     assert status == 200
     kids = [key["kid"] for key in jwks["keys"]]
@@ -131,7 +121,7 @@ def test_tokens_carry_the_local_key_served_at_the_pools_jwks(setup, endpoint):
 
 
 def test_the_user_pool_takes_its_re_signed_tokens_back(setup, endpoint):
-    idp, users = setup["idp"], setup["users"]
+    idp, users = setup.idp, setup.users
     users.sign_in(idp, "hopper")
     result = idp.admin_initiate_auth(
         UserPoolId=users.pool_id,
@@ -149,7 +139,7 @@ def test_the_user_pool_takes_its_re_signed_tokens_back(setup, endpoint):
     )["AuthenticationResult"]
     assert jwt.get_unverified_header(refreshed["IdToken"])["kid"] != "dummy"
     assert endpoint.unsigned().get_id(
-        IdentityPoolId=setup["pool_id"], Logins={users.provider_name: refreshed["IdToken"]}
+        IdentityPoolId=setup.pool_id, Logins={users.provider_name: refreshed["IdToken"]}
     )
     assert public_idp.get_user(AccessToken=refreshed["AccessToken"])["Username"] == "hopper"
     public_idp.global_sign_out(AccessToken=refreshed["AccessToken"])
@@ -191,17 +181,9 @@ def test_id_tokens_carry_roles_and_the_preferred_role(endpoint):
 
 def test_token_role_mappings_read_the_roles_from_the_token(endpoint):
     """The identity pool reads cognito:preferred_role from the token, not from the pool's groups today."""
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp, "token-mapped")
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="token-mapped",
-        AllowUnauthenticatedIdentities=False,
-        AllowClassicFlow=False,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
+    pool = identity_pool(endpoint, "token-mapped", guests=False)
+    ci, idp, users, pool_id, member = pool.ci, pool.idp, pool.users, pool.pool_id, pool.member
     iam = endpoint.client("iam")
-    member = create_role(iam, "token-mapped-member", trust_policy(pool_id, "authenticated"))
     editors = create_role(iam, "token-mapped-editors", trust_policy(pool_id, "authenticated"))
     readers = create_role(iam, "token-mapped-readers", trust_policy(pool_id, "authenticated"))
     idp.create_group(GroupName="staff", UserPoolId=users.pool_id, RoleArn=editors, Precedence=1)

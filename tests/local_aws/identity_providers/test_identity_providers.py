@@ -22,7 +22,8 @@ from helpers.local_aws.cognito_identity.exceptions import NotAuthorizedException
 from helpers.local_aws.cognito_identity.models import IdentityPool
 from helpers.local_aws.cognito_identity.provider_logins import ProviderLogins
 from helpers.local_aws.identity_providers import StandInProviders
-from tests.support.local_aws_fixtures import ACCOUNT_ID, create_role, error_of, trust_policy
+from tests.support.local_aws_fixtures import ACCOUNT_ID, error_of
+from tests.support.pools import identity_pool
 
 #: Logins key -> the client id the app signs in with.
 CLIENTS = {
@@ -47,17 +48,16 @@ _pools = iter(range(1000))
 
 def new_pool(endpoint: Any, providers: dict[str, str], classic: bool = False) -> str:
     """A pool trusting ``providers`` with an authenticated role (role names are process-wide in moto)."""
-    ci = endpoint.client("cognito-identity")
     number = next(_pools)
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName=f"idp-{number}",
-        AllowUnauthenticatedIdentities=False,
-        AllowClassicFlow=classic,
-        SupportedLoginProviders=providers,
-    )["IdentityPoolId"]
-    role = create_role(endpoint.client("iam"), f"idp-member-{number}", trust_policy(pool_id, "authenticated"))
-    ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"authenticated": role})
-    return pool_id
+    return identity_pool(
+        endpoint,
+        f"idp-{number}",
+        classic=classic,
+        guests=False,
+        user_pool=False,
+        providers=providers,
+        role_names={"authenticated": f"idp-member-{number}"},
+    ).pool_id
 
 
 @pytest.fixture(scope="module")

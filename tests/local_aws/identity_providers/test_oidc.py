@@ -18,7 +18,8 @@ import pytest
 from helpers import identity_providers as idp
 from helpers.local_aws import clock
 from tests.local_aws.identity_providers.test_identity_providers import cognito, reencode
-from tests.support.local_aws_fixtures import ACCOUNT_ID, create_role, error_of, trust_policy
+from tests.support.local_aws_fixtures import ACCOUNT_ID, create_role, error_of
+from tests.support.pools import identity_pool
 
 # IAM OIDC providers live in moto's process-wide IAM: these issuer names are this module's own.
 CORP = idp.oidc_issuer("corp-tests")
@@ -58,16 +59,10 @@ def setup(endpoint) -> dict[str, Any]:
         "no_thumbprint": register(iam, NO_THUMBPRINT, ["0" * 40]),  # lacks the local issuer's thumbprint
         "elsewhere": register(iam, ELSEWHERE, [ELSEWHERE.thumbprint]),  # registered, not on the pool
     }
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="oidc",
-        AllowUnauthenticatedIdentities=False,
-        AllowClassicFlow=True,  # only to read the amr GetOpenIdToken's token carries
-        OpenIdConnectProviderARNs=[arns["corp"], arns["no_thumbprint"]],
-    )["IdentityPoolId"]
-    member = create_role(iam, "oidc-member", trust_policy(pool_id, "authenticated"))
-    ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"authenticated": member})
-    return {"iam": iam, "arns": arns, "pool_id": pool_id, "member": member}
+    # The basic flow is on only to read the amr GetOpenIdToken's token carries.
+    trusted = [arns["corp"], arns["no_thumbprint"]]
+    pool = identity_pool(endpoint, "oidc", classic=True, guests=False, user_pool=False, oidc=trusted)
+    return {"iam": iam, "arns": arns, "pool_id": pool.pool_id, "member": pool.member}
 
 
 def token(

@@ -20,7 +20,7 @@ from helpers.local_aws.issued_credentials import (
     _access_key_id,
     _secret_access_key,
 )
-from tests.support.local_aws_fixtures import create_role, trust_policy
+from tests.support.pools import identity_pool
 
 
 def test_keys_have_aws_shapes_and_do_not_repeat() -> None:
@@ -81,21 +81,15 @@ def guest_pool(endpoint) -> str:
     s3 = endpoint.client("s3")
     s3.create_bucket(Bucket="forgetful")
     s3.put_object(Bucket="forgetful", Key="comments/1.txt", Body=b"hello")
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="forgetful", AllowUnauthenticatedIdentities=True, AllowClassicFlow=False
-    )["IdentityPoolId"]
     read = {
         "Version": "2012-10-17",
         "Statement": [
             {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::forgetful/comments/*"}
         ],
     }
-    role = create_role(
-        endpoint.client("iam"), "forgetful-guest", trust_policy(pool_id, "unauthenticated"), read
-    )
-    ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles={"unauthenticated": role})
-    return pool_id
+    only_guests = {"roles": ["unauthenticated"], "permissions": {"unauthenticated": read}}
+    pool = identity_pool(endpoint, "forgetful", user_pool=False, **only_guests)
+    return pool.pool_id
 
 
 def _guest_credentials(public, pool_id: str) -> dict:

@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from helpers.local_aws import clock
 from tests.local_aws.authorization.test_enforcement import denied, guest_credentials, member_credentials
-from tests.support.local_aws_fixtures import create_role, create_user_pool, trust_policy
+from tests.support.pools import PoolSetup, identity_pool
 
 SUB = "${cognito-identity.amazonaws.com:sub}"
 BUCKET, TABLE = "door-blog", "DoorProfiles"  # moto's backends are shared by the run: names of our own
@@ -71,7 +71,7 @@ def error_of(call: Any, **params: Any) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def blog(endpoint):
+def blog(endpoint) -> PoolSetup:
     """The course's blog: guests read comments, members write under their own identity id."""
     admin_s3 = endpoint.client("s3")
     admin_s3.create_bucket(Bucket=BUCKET)
@@ -82,49 +82,26 @@ def blog(endpoint):
         AttributeDefinitions=[{"AttributeName": "userId", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    idp = endpoint.client("cognito-idp")
-    users = create_user_pool(idp, "door")
-    ci = endpoint.client("cognito-identity")
-    pool_id = ci.create_identity_pool(
-        IdentityPoolName="door",
-        AllowUnauthenticatedIdentities=True,
-        AllowClassicFlow=False,
-        CognitoIdentityProviders=[{"ProviderName": users.provider_name, "ClientId": users.client_id}],
-    )["IdentityPoolId"]
-    iam = endpoint.client("iam")
     read = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::{BUCKET}/comments/*"}
-    guest = create_role(
-        iam,
-        "door-guest",
-        trust_policy(pool_id, "unauthenticated"),
-        {"Version": "2012-10-17", "Statement": [read]},
-    )
-    member = create_role(
-        iam,
-        "door-member",
-        trust_policy(pool_id, "authenticated"),
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                read,
-                {
-                    "Effect": "Allow",
-                    "Action": "s3:PutObject",
-                    "Resource": f"arn:aws:s3:::{BUCKET}/comments/{SUB}/*",
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
-                    "Resource": f"arn:aws:dynamodb:us-east-1:123456789012:table/{TABLE}",
-                    "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [SUB]}},
-                },
-            ],
-        },
-    )
-    ci.set_identity_pool_roles(
-        IdentityPoolId=pool_id, Roles={"unauthenticated": guest, "authenticated": member}
-    )
-    return {"pool_id": pool_id, "users": users, "idp": idp, "guest": guest, "member": member}
+    guest = {"Version": "2012-10-17", "Statement": [read]}
+    member = {
+        "Version": "2012-10-17",
+        "Statement": [
+            read,
+            {
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{BUCKET}/comments/{SUB}/*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+                "Resource": f"arn:aws:dynamodb:us-east-1:123456789012:table/{TABLE}",
+                "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [SUB]}},
+            },
+        ],
+    }
+    return identity_pool(endpoint, "door", permissions={"unauthenticated": guest, "authenticated": member})
 
 
 @pytest.fixture(scope="module")
