@@ -9,15 +9,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 
 from helpers import course, identity_providers
+from tests.support import sessions
 
 
 def admin_client(url: str, service: str, **config: Any) -> Any:
-    return boto3.session.Session().client(
+    return sessions.client(
         service,
         region_name="us-east-1",
         endpoint_url=url,
@@ -49,7 +49,7 @@ class CoursePool:
 
     def client(self, service: str, credentials: dict[str, str], **config: Any) -> Any:
         """A client signing with ``credentials`` (access key, secret and session token)."""
-        return boto3.session.Session().client(
+        return sessions.client(
             service,
             region_name="us-east-1",
             endpoint_url=self.url,

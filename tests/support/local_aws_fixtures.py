@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 from botocore import UNSIGNED
 from botocore.config import Config
@@ -15,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from helpers import course
 from helpers.local_aws import ACCOUNT_ID, LocalAWS
+from tests.support import sessions
 
 REGION = "us-east-1"
 
@@ -30,7 +30,7 @@ class Endpoint:
     def client(self, service: str, region: str = REGION, **credentials: str) -> Any:
         """A client signed as the local administrator, or with the given keys."""
         keys = credentials or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-        return boto3.session.Session().client(
+        return sessions.client(
             service,
             region_name=region,
             endpoint_url=self.url,
@@ -40,7 +40,7 @@ class Endpoint:
 
     def unsigned(self, service: str = "cognito-identity", region: str = REGION) -> Any:
         """A client with no credentials at all, as a browser app calls the public operations."""
-        return boto3.session.Session().client(
+        return sessions.client(
             service,
             region_name=region,
             endpoint_url=self.url,

@@ -39,6 +39,7 @@ from helpers.local_aws.authorization import (
     s3_location,
 )
 from helpers.local_aws.authorization.s3 import SUBRESOURCES, virtual_host_bucket
+from tests.support import sessions
 
 ENDPOINT = "http://127.0.0.1:4566"
 ACCESS_KEY_ID = "ASIAISSUEDTOIDENTITY"
@@ -592,7 +593,7 @@ def test_virtual_host_detection_agrees_with_moto(host: str) -> None:
 
 
 def test_every_botocore_subresource_is_known() -> None:
-    model = boto3.session.Session().client("s3", region_name="us-east-1").meta.service_model
+    model = sessions.client("s3", region_name="us-east-1").meta.service_model
     for name in model.operation_names:
         uri = model.operation_model(name).http["requestUri"]
         if "?" in uri:
@@ -820,7 +821,7 @@ def test_unmapped_dynamodb_requests(target: str, body: bytes, reason_part: str) 
 
 
 def _parse(protocol: str, service: str, operation: str, denial: Any) -> dict[str, Any]:
-    model = boto3.session.Session().client(service, region_name="us-east-1").meta.service_model
+    model = sessions.client(service, region_name="us-east-1").meta.service_model
     response = {"status_code": denial.status, "headers": dict(denial.headers), "body": denial.body}
     return botocore.parsers.create_parser(protocol).parse(
         response, model.operation_model(operation).output_shape

@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 import json
 
-import boto3
 import jwt
 import pytest
 from botocore.config import Config
 
+from tests.support import sessions
 from tests.support.local_aws_fixtures import error_of
 from tests.support.pools import PoolSetup, identity_pool
 
@@ -58,7 +58,7 @@ def test_token_duration_and_principal_tags(setup, endpoint):
     assert claims["exp"] - claims["iat"] == 86400
     assert claims["https://aws.amazon.com/tags"] == {"principal_tags": {"team": ["blue"]}}
     # boto3 checks the range itself; a client that does not gets the service's ValidationException.
-    unchecked = boto3.session.Session().client(
+    unchecked = sessions.client(
         "cognito-identity",
         region_name="us-east-1",
         endpoint_url=endpoint.url,

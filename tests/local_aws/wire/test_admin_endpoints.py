@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from helpers.local_aws import clock
 from helpers.local_aws.control import MAX_OFFSET_SECONDS
 from helpers.local_aws.host_header import host_name, is_loopback
+from tests.support import sessions
 from tests.support.local_aws_fixtures import create_role, trust_policy
 from tests.support.raw_http import SeparateLocalAWS, exchange, request_bytes, separate_local_aws
 
@@ -35,7 +36,7 @@ def guest_sign_in(url: str, name: str) -> dict[str, str]:
     """A pool with a guest role; the guest's credentials (as a browser app gets them)."""
 
     def client(service: str, **extra):
-        return boto3.session.Session().client(
+        return sessions.client(
             service,
             region_name="us-east-1",
             endpoint_url=url,
@@ -57,7 +58,7 @@ def guest_sign_in(url: str, name: str) -> dict[str, str]:
 
 
 def caller_arn(url: str, credentials: dict[str, str]) -> str:
-    sts = boto3.session.Session().client(
+    sts = sessions.client(
         "sts",
         region_name="us-east-1",
         endpoint_url=url,

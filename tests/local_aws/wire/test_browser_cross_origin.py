@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.config import Config
 
 from helpers.local_aws import clock
 from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, chromium  # noqa: F401  (chromium: a fixture)
+from tests.support import sessions
 from tests.support.course_pool import CoursePool, course_pool
 from tests.support.raw_http import SeparateLocalAWS, separate_local_aws
 
@@ -73,7 +73,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def admin(aws: SeparateLocalAWS, service: str) -> Any:
-    return boto3.session.Session().client(
+    return sessions.client(
         service,
         region_name="us-east-1",
         endpoint_url=aws.url,
@@ -129,7 +129,7 @@ def attempt(page: Any, url: str, **init: Any) -> dict[str, Any]:
 def presigned(aws: SeparateLocalAWS, method: str, bucket: str, key: str) -> str:
     # SigV4 query signing: a browser's fetch adds a Content-Type to a PUT, which a SigV2 presigned URL
     # (botocore's default in us-east-1) signs, so S3 would answer SignatureDoesNotMatch.
-    s3v4 = boto3.session.Session().client(
+    s3v4 = sessions.client(
         "s3",
         region_name="us-east-1",
         endpoint_url=aws.url,

@@ -12,7 +12,6 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-import boto3
 import pytest
 from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -22,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from helpers.local_aws import clock
 from tests.local_aws.authorization.test_enforcement import denied, guest_credentials, member_credentials
+from tests.support import sessions
 from tests.support.pools import PoolSetup, identity_pool
 
 SUB = "${cognito-identity.amazonaws.com:sub}"
@@ -112,7 +112,7 @@ def pool(endpoint):
 
 
 def client(endpoint, service: str, key: str = "testing", secret: str = "testing", **config: Any) -> Any:
-    return boto3.session.Session().client(
+    return sessions.client(
         service,
         region_name="us-east-1",
         endpoint_url=endpoint.url,
@@ -209,7 +209,7 @@ def test_a_read_only_links_key_and_token_cannot_sign_a_write(endpoint, blog):
     )
     status, body = send(url, "PUT", b"forged", headers)
     assert (status, code_of(body)) == (403, "SignatureDoesNotMatch")
-    forger = boto3.session.Session().client(
+    forger = sessions.client(
         "s3",
         region_name="us-east-1",
         endpoint_url=endpoint.url,
@@ -470,7 +470,7 @@ def test_json_and_query_wire_rules(endpoint):
 
 
 def test_an_administrator_token_is_refused(endpoint):
-    s3 = boto3.session.Session().client(
+    s3 = sessions.client(
         "s3",
         region_name="us-east-1",
         endpoint_url=endpoint.url,
@@ -588,7 +588,7 @@ def test_the_administrator_key_pair_is_configurable():
     with LocalAWS(app=make_app(AdministratorKeys("LOCALADMIN", "local-secret"))) as aws:
 
         def sts(key: str, secret: str) -> Any:
-            return boto3.session.Session().client(
+            return sessions.client(
                 "sts",
                 region_name="us-east-1",
                 endpoint_url=aws.url,

@@ -13,7 +13,6 @@ import time
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
@@ -23,6 +22,7 @@ from helpers.local_aws.issued_credentials import CredentialsRegistry
 from helpers.local_aws.wire import sigv2, sigv4
 from helpers.local_aws.wire.authentication import AdministratorKeys, Authenticator
 from helpers.local_aws.wire.errors import WireError
+from tests.support import sessions
 
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 ENDPOINT = "http://127.0.0.1:4566"
@@ -35,7 +35,7 @@ class _Sent(Exception):
 
 def captured(service: str, operation: str, config: Config | None = None, **params: Any) -> Any:
     """The request a boto3 client would send for ``operation``, as botocore prepared it."""
-    client = boto3.session.Session().client(
+    client = sessions.client(
         service, region_name="us-east-1", endpoint_url=ENDPOINT, config=config, **KEYS
     )
     seen: list[Any] = []
@@ -171,7 +171,7 @@ def test_a_scope_naming_another_service_or_spelt_otherwise_is_refused(authentica
 def test_presigned_urls_verify_until_they_expire():
     clock = Clock()
     authenticator = Authenticator(AdministratorKeys(), CredentialsRegistry(), clock)
-    client = boto3.session.Session().client(
+    client = sessions.client(
         "s3", region_name="us-east-1", endpoint_url=ENDPOINT, config=Config(signature_version="s3v4"), **KEYS
     )
     url = client.generate_presigned_url(
@@ -200,7 +200,7 @@ def test_presigned_urls_verify_until_they_expire():
 
 
 def test_boto3s_signature_version_2_presigned_urls_verify():
-    client = boto3.session.Session().client("s3", region_name="us-east-1", endpoint_url=ENDPOINT, **KEYS)
+    client = sessions.client("s3", region_name="us-east-1", endpoint_url=ENDPOINT, **KEYS)
     url = client.generate_presigned_url("get_object", Params={"Bucket": "course", "Key": "a b:c/ü"})
     split = urlsplit(url)
     assert "AWSAccessKeyId=" in split.query
