@@ -29,6 +29,7 @@ class PoolSetup:
     users: UserPool | None
     ci: Any
     idp: Any
+    iam: Any
 
     @property
     def guest(self) -> str:
@@ -120,4 +121,4 @@ def identity_pool(
         arns[kind] = create_role(iam, role_name, trust, (permissions or {}).get(kind))
     if arns:
         ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles=arns)
-    return PoolSetup(endpoint, name, pool_id, arns, users, ci, idp)
+    return PoolSetup(endpoint, name, pool_id, arns, users, ci, idp, iam)
