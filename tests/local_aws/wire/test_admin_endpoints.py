@@ -158,6 +158,22 @@ def test_moto_endpoints_that_change_state_on_get_need_json_too(endpoint):
     assert get(endpoint.url + "/moto-api/data.json").status == 200
 
 
+def test_moto_data_answers_after_a_bucket_with_objects_is_deleted(endpoint):
+    """moto keeps tracking a deleted bucket's objects, whose ``status`` asks for the bucket: moto's own
+    data.json then fails with a 500 (the course's clean-up deletes its bucket)."""
+    s3, bucket = endpoint.client("s3"), f"deleted-{secrets.token_hex(4)}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="comments/1.txt", Body=b"hello")
+    s3.delete_object(Bucket=bucket, Key="comments/1.txt")
+    s3.delete_bucket(Bucket=bucket)
+    answer = get(endpoint.url + "/moto-api/data.json")
+    assert answer.status == 200, answer.body[-300:]
+    data = json.loads(answer.body)
+    # moto still tracks both; the object is shown without the attribute it cannot read.
+    assert bucket in {entry.get("name") for entry in data["s3"]["FakeBucket"]}
+    assert any(entry.get("name") == "comments/1.txt" for entry in data["s3"]["FakeKey"])
+
+
 @pytest.mark.parametrize(
     "host", ["evil.example", "evil.example:5000", "127.0.0.1.evil.example", "10.0.0.1", ""]
 )
