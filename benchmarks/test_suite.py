@@ -36,11 +36,16 @@ def folder_of(classname: str, file: str | None) -> str:
     return "/".join(parts[:-1]) if path.endswith(".py") else "/".join(parts[:-1]) or path
 
 
-def times_by_folder(junit: Path) -> dict[str, float]:
-    folders: dict[str, float] = defaultdict(float)
+def times_by_file(junit: Path) -> dict[str, float]:
+    """Each test file's time (set-up, calls, tear-down of its tests); nbval's cells by notebook."""
+    files: dict[str, float] = defaultdict(float)
     for case in ElementTree.parse(junit).iter("testcase"):
-        folders[folder_of(case.get("classname", ""), case.get("file"))] += float(case.get("time", 0))
-    return dict(folders)
+        files[case.get("file") or case.get("classname", "").replace(".", "/")] += float(case.get("time", 0))
+    return dict(files)
+
+
+def slowest(files: dict[str, float], count: int = 8) -> list[tuple[str, float]]:
+    return sorted(files.items(), key=lambda item: -item[1])[:count]
 
 
 def main() -> int:
@@ -66,15 +71,19 @@ def main() -> int:
         pytest_run = subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
         pytest_time = time.perf_counter() - began
         summary = (pytest_run.stdout.strip().splitlines() or ["(no output)"])[-1]
-        folders = times_by_folder(junit) if junit.exists() else {}
+        files = times_by_file(junit) if junit.exists() else {}
+    folders: dict[str, float] = defaultdict(float)
+    for file, seconds in files.items():
+        folders[folder_of(file, file)] += seconds
 
-    print(f"{'ruff check .':<40} {ruff_time:7.1f} s")
+    print(f"{'ruff check .':<40} {ruff_time:7.2f} s")
     for folder, seconds in sorted(folders.items(), key=lambda item: -item[1]):
         print(f"{folder:<40} {seconds:7.1f} s  {100 * seconds / pytest_time:5.1f} %")
     tops: dict[str, float] = defaultdict(float)
     for folder, seconds in folders.items():
         tops["/".join(folder.split("/")[:2])] += seconds
     print("by top folder: " + ", ".join(f"{top} {seconds:.0f} s" for top, seconds in sorted(tops.items())))
+    print("slowest files: " + ", ".join(f"{file} {seconds:.0f} s" for file, seconds in slowest(files)))
     counted = sum(folders.values())
     print(f"{'(pytest start-up, collection, the rest)':<40} {pytest_time - counted:7.1f} s")
     print(f"{'pytest wall time':<40} {pytest_time:7.1f} s  {summary}")
