@@ -11,7 +11,7 @@ every batch the local clock moves past the credentials' one-hour lifetime, so wh
 be forgotten. Printed: RSS after the warm-up and after the sign-ins, the growth, and how many issued
 keys the local AWS still holds. AWS keeps every identity record (each sign-in here creates one), so
 growth is never zero; the target (issue 10) is RSS within 10% over 5,000 sign-ins after the warm-up,
-asserted by ``tests/test_memory.py``. ``--trace`` adds tracemalloc's largest growth sites (slower).
+asserted by ``tests/local_aws/test_memory.py``. ``--trace`` adds tracemalloc's largest growth sites (slower).
 """
 
 from __future__ import annotations

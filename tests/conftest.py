@@ -1,3 +1,3 @@
 """Fixtures shared by the tests (the repository's root conftest.py starts the run's local AWS)."""
 
-from tests.local_aws_fixtures import endpoint  # noqa: F401  (a fixture: pytest finds it here)
+from tests.support.local_aws_fixtures import endpoint  # noqa: F401  (a fixture: pytest finds it here)

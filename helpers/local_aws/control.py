@@ -6,6 +6,8 @@
   finite number of seconds from 0 up to :data:`MAX_ADVANCE_SECONDS`, and the clock never goes further
   than :data:`MAX_OFFSET_SECONDS` ahead of real time; anything else is refused with 400 (``NaN`` or
   ``1e400`` would otherwise make every later expiry check fail).
+* ``GET /moto-api/data.json``: moto's dashboard data, answered here (:func:`moto_model_data`) so that
+  one model whose attribute cannot be read (an S3 object of a deleted bucket) does not make it a 500.
 * ``POST /moto-api/reset``: moto's reset, extended to the whole local AWS: moto's state *and* the
   layers' (identity pools, issued credentials, the clock, the stand-in providers' tokens, caches), so no
   identity pool survives pointing at roles and buckets that no longer exist.
@@ -39,6 +41,7 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 STATUS_PATH = "/_local_aws/status"
 CLOCK_PATH = "/_local_aws/clock"
 MOTO_RESET_PATH = "/moto-api/reset"
+MOTO_DATA_PATH = "/moto-api/data.json"
 
 #: The most one ``advance`` may move the clock: ten years.
 MAX_ADVANCE_SECONDS = 10 * 366 * 86_400
@@ -83,6 +86,38 @@ def json_answer(start_response: StartResponse, payload: Any, status: int = 200) 
         ],
     )
     return [body]
+
+
+def moto_model_data() -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """What moto's ``/moto-api/data.json`` shows: each tracked model instance's JSON-serialisable
+    public attributes, by service and model name.
+
+    moto builds the same, but lets an attribute whose getter raises escape as a 500: an S3 object whose
+    bucket was deleted (the course's clean-up deletes its bucket) reads its bucket's status and raises
+    NoSuchBucket. Here such an attribute is left out, as moto leaves out those it cannot serialise.
+    """
+    from moto.core.model_instances import model_data
+
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for service in sorted(model_data):
+        models = model_data[service]
+        results[service] = {}
+        for name in sorted(models):
+            shown = []
+            for instance in list(models[name].instances_tracked):  # type: ignore[attr-defined]
+                attributes = {}
+                for attr in dir(instance):
+                    if attr.startswith("_"):
+                        continue
+                    try:
+                        value = getattr(instance, attr)
+                        json.dumps(value)
+                    except Exception:  # noqa: BLE001 - any attribute that cannot be read or shown is left out
+                        continue
+                    attributes[attr] = value
+                shown.append(attributes)
+            results[service][name] = shown
+    return results
 
 
 class AdminRefused(Exception):
@@ -198,6 +233,8 @@ class ControlLayer:
             if path == CLOCK_PATH and method == "POST":
                 self.order_clock(read_json_object(environ))
                 return json_answer(start_response, self._clock())
+            if path == MOTO_DATA_PATH and method == "GET":
+                return json_answer(start_response, moto_model_data())
             if path == MOTO_RESET_PATH and method == "POST" and self.reset is not None:
                 status, body = self.reset()
                 start_response(

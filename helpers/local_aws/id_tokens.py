@@ -4,7 +4,7 @@ Cognito user pool ID tokens, the ID tokens of OpenID Connect providers and of th
 providers (Google, Sign in with Apple), and the Cognito OpenID tokens the identity pools issue are all
 checked here, in the same order, the way aws-jwt-verify checks them. A refused token raises a subclass
 of :class:`IdTokenRejected` naming the reason; each service words the reason in one place (identity
-pools: :data:`helpers.local_aws.cognito_identity.logins.REFUSALS`; STS: ``sts/web_identity.py``).
+pools: :data:`helpers.local_aws.cognito_identity.exceptions.REFUSALS`; STS: ``sts/web_identity.py``).
 
 The checks, in order:
 

@@ -18,6 +18,22 @@ from .constants import ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, DEFAULT_REG
 # Requests are addressed to this host; the WSGI application routes by headers and path, not by socket.
 INTERNAL_ENDPOINT = "http://local-aws.internal"
 
+# One boto3 Session for the process: it loads botocore's service data once, and every local AWS's
+# clients share it (a client from a new Session costs about 50 ms). Sessions are not thread-safe, so
+# clients are made under this lock; the clients themselves are.
+_session: Any = None
+_session_lock = threading.Lock()
+
+
+def _new_client(service: str, **options: Any) -> Any:
+    global _session
+    with _session_lock:
+        if _session is None:
+            import boto3
+
+            _session = boto3.session.Session()
+        return _session.client(service, **options)
+
 
 class InternalAWS:
     """Factory of in-process clients for one WSGI application (moto's dispatcher)."""
@@ -33,10 +49,9 @@ class InternalAWS:
         with self._lock:
             key = (service, region)
             if key not in self._clients:
-                import boto3
                 from botocore.config import Config
 
-                client = boto3.session.Session().client(
+                client = _new_client(
                     service,
                     region_name=region,
                     endpoint_url=INTERNAL_ENDPOINT,

@@ -6,6 +6,11 @@ source of each); ``UNCONFIRMED`` marks wording no public source shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from .. import id_tokens as refused
+from ..id_tokens import IdTokenRejected
+
 
 class CognitoIdentityError(Exception):
     """An error answered as ``{"__type": code, "message": message}`` with HTTP ``status``."""
@@ -301,3 +306,76 @@ def principal_tag_claims_too_long(max_bytes: int) -> InvalidParameterException:
 
 def operation_not_built(operation: str) -> InvalidParameterException:
     return InvalidParameterException(f"{operation} is not supported by the local AWS yet.")
+
+
+# Refused login tokens: the token checker's typed reasons (``..id_tokens``) in identity pools' words.
+
+
+def not_supported() -> NotAuthorizedException:
+    return NotAuthorizedException("Token is not from a supported provider of this identity pool.")
+
+
+def no_identity_providers(identity_pool_id: str) -> NotAuthorizedException:
+    return NotAuthorizedException(
+        f"Identity pool - {identity_pool_id} does not have identity providers configured."
+    )
+
+
+def invalid_access_token() -> NotAuthorizedException:
+    # UNCONFIRMED wording: no public source shows Cognito's answer to an access token the provider
+    # does not recognise; this keeps the "Invalid login token." prefix of every token failure [§7].
+    return NotAuthorizedException(
+        "Invalid login token. Couldn't verify access token with the provider."
+    )
+
+
+def not_an_id_token() -> NotAuthorizedException:
+    return NotAuthorizedException("Invalid login token. Not a valid OpenId Connect identity token.")
+
+
+def not_verified() -> NotAuthorizedException:
+    return NotAuthorizedException("Invalid login token. Couldn't verify signed token.")
+
+
+def expired(now: float, exp: float) -> NotAuthorizedException:
+    return NotAuthorizedException(f"Invalid login token. Token expired: {int(now)} >= {int(exp)}")
+
+
+def _missing_claim(error: IdTokenRejected) -> NotAuthorizedException:
+    # Seen for aud (amazon-cognito-identity-js#7); the same form for other claims is UNCONFIRMED.
+    return NotAuthorizedException(f"Invalid login token. Missing a required claim: {error.detail}")
+
+
+def _thumbprint(error: IdTokenRejected) -> NotAuthorizedException:
+    # UNCONFIRMED for identity pools: STS's message for the same check, with Cognito's prefix.
+    return NotAuthorizedException(
+        "Invalid login token. OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"
+    )
+
+
+#: The identity pools' words for each reason the token checker refuses a login token [§7]. The
+#: wording for a token not yet valid, an unknown key and a disallowed ``alg`` is UNCONFIRMED (the
+#: signature message); a wrong audience is AWS's answer for a client id the pool does not configure.
+REFUSALS: dict[type[IdTokenRejected], Callable[[IdTokenRejected], NotAuthorizedException]] = {
+    refused.Malformed: lambda error: not_an_id_token(),
+    refused.WrongTokenUse: lambda error: not_an_id_token(),  # an access token where an ID token is expected
+    refused.WrongIssuer: lambda error: NotAuthorizedException(
+        "Invalid login token. Issuer doesn't match providerName"
+    ),
+    refused.AlgorithmNotAllowed: lambda error: not_verified(),
+    refused.UnknownKey: lambda error: not_verified(),
+    refused.BadSignature: lambda error: not_verified(),
+    refused.NotYetValid: lambda error: not_verified(),
+    refused.Expired: lambda error: expired(error.now or 0, error.exp or 0),
+    refused.MissingClaim: _missing_claim,
+    refused.WrongAudience: lambda error: not_supported(),
+    refused.WrongThumbprint: _thumbprint,
+}
+
+
+def refusal(error: IdTokenRejected) -> NotAuthorizedException:
+    """AWS's ``NotAuthorizedException`` for a refused login token, from :data:`REFUSALS`."""
+    for kind in type(error).__mro__:
+        if kind in REFUSALS:
+            return REFUSALS[kind](error)
+    return not_verified()

@@ -6,7 +6,7 @@ the whole call fails [§7]. Providers other than Cognito user pools and the deve
 added by :meth:`LoginVerifier.register`.
 
 Every JWT goes through the one token checker (:func:`..id_tokens.verify_token`); its typed refusals
-are worded for identity pools in one table, :data:`REFUSALS`.
+are worded for identity pools in one table, :data:`.exceptions.REFUSALS`.
 """
 
 from __future__ import annotations
@@ -14,69 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import id_tokens as refused
 from ..id_tokens import IdTokenRejected, verify_token
 from . import exceptions as errors
-from .models import DEVELOPER_LOGIN_KEY, USER_POOL_PROVIDER, IdentityPool, VerifiedLogin
 from .open_id_token import InvalidOpenIdToken, OpenIdTokenSigner
+from .records import DEVELOPER_LOGIN_KEY, USER_POOL_PROVIDER, IdentityPool, VerifiedLogin
 
 ProviderCheck = Callable[[IdentityPool, str, str, float], VerifiedLogin]
-
-
-def not_supported() -> errors.NotAuthorizedException:
-    return errors.NotAuthorizedException("Token is not from a supported provider of this identity pool.")
-
-
-def not_an_id_token() -> errors.NotAuthorizedException:
-    return errors.NotAuthorizedException("Invalid login token. Not a valid OpenId Connect identity token.")
-
-
-def not_verified() -> errors.NotAuthorizedException:
-    return errors.NotAuthorizedException("Invalid login token. Couldn't verify signed token.")
-
-
-def expired(now: float, exp: float) -> errors.NotAuthorizedException:
-    return errors.NotAuthorizedException(f"Invalid login token. Token expired: {int(now)} >= {int(exp)}")
-
-
-def _missing_claim(error: IdTokenRejected) -> errors.NotAuthorizedException:
-    # Seen for aud (amazon-cognito-identity-js#7); the same form for other claims is UNCONFIRMED.
-    return errors.NotAuthorizedException(f"Invalid login token. Missing a required claim: {error.detail}")
-
-
-def _thumbprint(error: IdTokenRejected) -> errors.NotAuthorizedException:
-    # UNCONFIRMED for identity pools: STS's message for the same check, with Cognito's prefix.
-    return errors.NotAuthorizedException(
-        "Invalid login token. OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"
-    )
-
-
-#: The identity pools' words for each reason the token checker refuses a login token [§7]. The
-#: wording for a token not yet valid, an unknown key and a disallowed ``alg`` is UNCONFIRMED (the
-#: signature message); a wrong audience is AWS's answer for a client id the pool does not configure.
-REFUSALS: dict[type[IdTokenRejected], Callable[[IdTokenRejected], errors.NotAuthorizedException]] = {
-    refused.Malformed: lambda error: not_an_id_token(),
-    refused.WrongTokenUse: lambda error: not_an_id_token(),  # an access token where an ID token is expected
-    refused.WrongIssuer: lambda error: errors.NotAuthorizedException(
-        "Invalid login token. Issuer doesn't match providerName"
-    ),
-    refused.AlgorithmNotAllowed: lambda error: not_verified(),
-    refused.UnknownKey: lambda error: not_verified(),
-    refused.BadSignature: lambda error: not_verified(),
-    refused.NotYetValid: lambda error: not_verified(),
-    refused.Expired: lambda error: expired(error.now or 0, error.exp or 0),
-    refused.MissingClaim: _missing_claim,
-    refused.WrongAudience: lambda error: not_supported(),
-    refused.WrongThumbprint: _thumbprint,
-}
-
-
-def refusal(error: IdTokenRejected) -> errors.NotAuthorizedException:
-    """AWS's ``NotAuthorizedException`` for a refused login token, from :data:`REFUSALS`."""
-    for kind in type(error).__mro__:
-        if kind in REFUSALS:
-            return REFUSALS[kind](error)
-    return not_verified()
 
 
 class LoginVerifier:
@@ -107,16 +50,14 @@ class LoginVerifier:
             return []
         configured = pool.configured_providers()
         if not configured:
-            raise errors.NotAuthorizedException(
-                f"Identity pool - {pool.identity_pool_id} does not have identity providers configured."
-            )
+            raise errors.no_identity_providers(pool.identity_pool_id)
         verified = []
         for provider, token in logins.items():
             if provider not in configured:
-                raise not_supported()
+                raise errors.not_supported()
             check = next((check for matches, check in self._checks if matches(provider)), None)
             if check is None:
-                raise not_supported()
+                raise errors.not_supported()
             verified.append(check(pool, provider, token, now))
         return verified
 
@@ -141,7 +82,7 @@ class LoginVerifier:
                 accepted_audiences=[client for client in client_ids if isinstance(client, str)],
             )
         except IdTokenRejected as error:
-            raise refusal(error) from None
+            raise errors.refusal(error) from None
         subject = str(claims["sub"])
         return VerifiedLogin(
             provider=provider,
@@ -163,14 +104,14 @@ class LoginVerifier:
         try:
             claims = self._signer.verify(token, now)
         except InvalidOpenIdToken as error:
-            raise refusal(error.refusal) from None
+            raise errors.refusal(error.refusal) from None
         if claims.identity_pool_id != pool.identity_pool_id:
-            raise not_supported()
+            raise errors.not_supported()
         prefix = f"{pool.developer_provider_name}:{pool.identity_pool_id}:"
         users = [value[len(prefix) :] for value in claims.amr if value.startswith(prefix)]
         if not claims.amr or claims.amr[0] != "authenticated" or not users:
             # A GetOpenIdToken token (guest or other provider) is no developer login (UNCONFIRMED).
-            raise not_supported()
+            raise errors.not_supported()
         return VerifiedLogin(
             provider=provider,
             subject=claims.identity_id,

@@ -38,8 +38,8 @@ from ..identity_providers import StandInProviders
 from ..identity_providers.google import ISSUERS as GOOGLE_ISSUERS
 from ..identity_providers.stand_in import ProviderError
 from . import exceptions as errors
-from .logins import LoginVerifier, expired, not_supported, refusal
-from .models import PUBLIC_PROVIDERS, IdentityPool, VerifiedLogin
+from .logins import LoginVerifier
+from .records import PUBLIC_PROVIDERS, IdentityPool, VerifiedLogin
 
 ProviderCheck = Callable[[IdentityPool, str, str, float], VerifiedLogin]
 
@@ -48,14 +48,6 @@ def configured_app_ids(pool: IdentityPool, provider: str) -> list[str]:
     """The app/client ids the pool accepts for a public provider (``;``-separated in the pool's value)."""
     value = pool.supported_login_providers.get(provider) or ""
     return [part.strip() for part in value.split(";") if part.strip()]
-
-
-def invalid_access_token() -> errors.NotAuthorizedException:
-    # UNCONFIRMED wording: no public source shows Cognito's answer to an access token the provider
-    # does not recognise; this keeps the "Invalid login token." prefix of every token failure [§7].
-    return errors.NotAuthorizedException(
-        "Invalid login token. Couldn't verify access token with the provider."
-    )
 
 
 class ProviderLogins:
@@ -88,12 +80,12 @@ class ProviderLogins:
             info = self.providers.amazon.token_info(token, now)
         except ProviderError as error:
             if error.expired_at is not None:
-                raise expired(now, error.expired_at) from None  # wording UNCONFIRMED for access tokens
-            raise invalid_access_token() from None
+                raise errors.expired(now, error.expired_at) from None  # wording UNCONFIRMED for access tokens
+            raise errors.invalid_access_token() from None
         accepted = configured_app_ids(pool, provider)
         app_id = next((value for value in (info["app_id"], info["aud"]) if value in accepted), None)
         if app_id is None:
-            raise not_supported()
+            raise errors.not_supported()
         user_id = info["user_id"]
         return VerifiedLogin(
             provider=provider,
@@ -107,11 +99,11 @@ class ProviderLogins:
         data = self.providers.facebook.debug_token(token, now)
         if not data.get("is_valid"):
             if isinstance(data.get("expires_at"), int) and data.get("user_id"):
-                raise expired(now, data["expires_at"])  # wording UNCONFIRMED for access tokens
-            raise invalid_access_token()
+                raise errors.expired(now, data["expires_at"])  # wording UNCONFIRMED for access tokens
+            raise errors.invalid_access_token()
         app_id = data["app_id"]
         if app_id not in configured_app_ids(pool, provider):
-            raise not_supported()
+            raise errors.not_supported()
         user_id = data["user_id"]
         return VerifiedLogin(
             provider=provider,
@@ -142,7 +134,7 @@ class ProviderLogins:
                 audience_claims=("aud", *parties),
             )
         except IdTokenRejected as error:
-            raise refusal(error) from None
+            raise errors.refusal(error) from None
         candidates = [*audiences(claims), *(claims.get(name) for name in parties)]
         app_id = next(value for value in candidates if isinstance(value, str) and value in accepted)
         subject = str(claims["sub"])
@@ -168,19 +160,20 @@ class ProviderLogins:
         """An ID token of an IAM OIDC provider the pool trusts, under its ``host/path`` [§7, OIDC]."""
         arn = next((a for a in pool.open_id_connect_provider_arns if provider_name(a) == provider), None)
         if arn is None:
-            raise not_supported()
+            raise errors.not_supported()
         try:
             # The Logins key names the issuer: a token of another issuer fails before anything else.
             if unverified(token)[1].get("iss") != f"https://{provider}":
                 raise WrongIssuer()
             record = self.oidc.get(arn)
             if record is None:
-                raise not_supported()  # UNCONFIRMED: the pool names an IAM provider that does not exist
+                # UNCONFIRMED: the pool names an IAM provider that does not exist.
+                raise errors.not_supported()
             # Five minutes of clock skew past exp (Developer Guide, "Setting up an OIDC provider as an
             # identity pool IdP": https://docs.aws.amazon.com/cognito/latest/developerguide/open-id.html).
             claims = self.oidc.verify(record, token, now, expiry_grace=OIDC_EXPIRY_GRACE_SECONDS)
         except IdTokenRejected as error:
-            raise refusal(error) from None
+            raise errors.refusal(error) from None
         subject = str(claims["sub"])
         return VerifiedLogin(
             provider=provider,
