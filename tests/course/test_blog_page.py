@@ -30,7 +30,8 @@ import pytest
 
 from helpers import blog_page, course
 from helpers.target import Target
-from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, chromium, say  # noqa: F401  (chromium: a fixture)
+from tests.course.test_browser import chromium, say  # noqa: F401  (chromium: a fixture)
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.processes import REPO_ROOT
 from tests.support.raw_http import SeparateLocalAWS, separate_local_aws
 

@@ -30,23 +30,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.support.processes import REPO_ROOT, LineReader, alive, descendants, start_module
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-# As root in a sandbox with no route to the internet (see the machine notes): no sandbox, no GPU, and no
-# background connections (they would be refused, many at a time).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TOKEN = "browser-test-" + secrets.token_hex(8)
 NOTEBOOKS = sorted(path.name for path in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PANEL_NOTEBOOK = "04_guest-then-authenticated-login.ipynb"
@@ -91,13 +79,7 @@ class Lab:
 
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (`apt-get install chromium`; .ci/run installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; the browser test must run in CI")
-        pytest.skip(message)
-    pytest.importorskip("playwright.sync_api")
-    return CHROMIUM
+    return require_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -29,20 +29,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 import nbformat
 import pytest
 
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as in tests/course/test_browser.py: root, no sandbox, no background connections
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MERMAID_JS = REPO / "site" / "node_modules" / "mermaid" / "dist" / "mermaid.esm.min.mjs"
 DOCS_MODULES = ("sphinx", "myst_nb", "sphinx_book_theme", "sphinxcontrib.mermaid")
@@ -119,8 +110,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser(site: Site) -> Iterator[object]:
-    if not CHROMIUM.exists():
-        missing(f"{CHROMIUM} is missing (`apt-get install chromium`; .ci/run installs it)")
+    require_chromium("the site test")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

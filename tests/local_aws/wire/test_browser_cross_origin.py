@@ -20,8 +20,9 @@ import pytest
 from botocore.config import Config
 
 from helpers.local_aws import clock
-from tests.course.test_browser import CHROMIUM, CHROMIUM_ARGS, chromium  # noqa: F401  (chromium: a fixture)
+from tests.course.test_browser import chromium  # noqa: F401  (chromium: a fixture)
 from tests.support import sessions
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.course_pool import CoursePool, course_pool
 from tests.support.raw_http import SeparateLocalAWS, separate_local_aws
 
