@@ -25,7 +25,8 @@ _session: Any = None
 _session_lock = threading.Lock()
 
 
-def _new_client(service: str, **options: Any) -> Any:
+def shared_client(service: str, **options: Any) -> Any:
+    """A boto3 client from the process's one Session (the tests' clients come from here too)."""
     global _session
     with _session_lock:
         if _session is None:
@@ -51,7 +52,7 @@ class InternalAWS:
             if key not in self._clients:
                 from botocore.config import Config
 
-                client = _new_client(
+                client = shared_client(
                     service,
                     region_name=region,
                     endpoint_url=INTERNAL_ENDPOINT,
