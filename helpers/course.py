@@ -76,8 +76,17 @@ def login_with_amazon_token(aws: Target, user: str, *, quiet: bool = False) -> s
     return token or None
 
 
+#: Every course bucket is named ``cognito-course-<what>-<account>-<Region>`` (:func:`course_bucket`).
+BUCKET_PREFIX = "cognito-course-"
+
+
+def course_bucket(aws: Target, what: str) -> str:
+    """The name of a course bucket: bucket names are global, so the account and Region are part of it."""
+    return f"{BUCKET_PREFIX}{what}-{aws.account_id}-{aws.region}"
+
+
 def blog_bucket(aws: Target) -> str:
-    return f"cognito-course-blog-{aws.account_id}-{aws.region}"
+    return course_bucket(aws, "blog")
 
 
 def trust_policy(identity_pool_id: str, amr: str) -> dict[str, Any]:
@@ -527,6 +536,8 @@ def course_resources(aws: Target) -> list[CourseResource]:
     def delete_role(name: str) -> None:
         for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
             iam.delete_role_policy(RoleName=name, PolicyName=policy)  # IAM requires this first
+        for attached in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
+            iam.detach_role_policy(RoleName=name, PolicyArn=attached["PolicyArn"])  # and this
         iam.delete_role(RoleName=name)
 
     pages = iam.get_paginator("list_roles").paginate(PathPrefix=IAM_PATH)
@@ -536,27 +547,33 @@ def course_resources(aws: Target) -> list[CourseResource]:
                 CourseResource("IAM role", role["RoleName"], lambda name=role["RoleName"]: delete_role(name))
             )
     dynamodb = aws.session.client("dynamodb")
-    try:
-        table_arn = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]["TableArn"]
-    except dynamodb.exceptions.ResourceNotFoundException:
-        table_arn = None
-    if table_arn and _table_is_the_courses(dynamodb, table_arn):
-        found.append(
-            CourseResource(
-                "DynamoDB table", PROFILES_TABLE, lambda: dynamodb.delete_table(TableName=PROFILES_TABLE)
-            )
-        )
+    for page in dynamodb.get_paginator("list_tables").paginate():
+        for table in page["TableNames"]:
+            table_arn = dynamodb.describe_table(TableName=table)["Table"]["TableArn"]
+            if _table_is_the_courses(dynamodb, table_arn):
+                found.append(
+                    CourseResource(
+                        "DynamoDB table", table, lambda table=table: dynamodb.delete_table(TableName=table)
+                    )
+                )
     s3 = aws.session.client("s3")
-    bucket = blog_bucket(aws)
 
-    def delete_bucket() -> None:
+    def delete_bucket(bucket: str) -> None:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
             for item in page.get("Contents", []):
                 s3.delete_object(Bucket=bucket, Key=item["Key"])  # S3 deletes only empty buckets
         s3.delete_bucket(Bucket=bucket)
 
-    if _bucket_is_the_courses(s3, bucket):
-        found.append(CourseResource("S3 bucket", bucket, delete_bucket))
+    # Bucket names are global and ListBuckets shows every bucket of the account in every Region, so only
+    # this account's and Region's names with the course's prefix are candidates (and then only if tagged).
+    suffix = f"-{aws.account_id}-{aws.region}"
+    for bucket in sorted(b["Name"] for b in s3.list_buckets().get("Buckets", [])):
+        if (
+            bucket.startswith(BUCKET_PREFIX)
+            and bucket.endswith(suffix)
+            and _bucket_is_the_courses(s3, bucket)
+        ):
+            found.append(CourseResource("S3 bucket", bucket, lambda bucket=bucket: delete_bucket(bucket)))
     return found
 
 

@@ -194,3 +194,45 @@ def test_forget_users_deletes_only_those_users_identities(endpoint, account):
     }
     assert forgotten not in remaining and {kept, guest} <= remaining
     assert identity_of("chen") == kept and identity_of("ana") != forgotten
+
+
+def test_clean_up_finds_every_tagged_table_and_course_bucket_and_leaves_untagged_ones(account):
+    dynamodb, s3, iam = (account.session.client(name) for name in ("dynamodb", "s3", "iam"))
+    tag = [{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}]
+    key = {
+        "KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    dynamodb.create_table(TableName="LabNotes", Tags=tag, **key)
+    dynamodb.create_table(TableName="SomeoneElses", **key)
+    ours, theirs = course.course_bucket(account, "lab"), course.course_bucket(account, "untagged")
+    for bucket in (ours, theirs):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="a.txt", Body=b"a")
+    s3.put_bucket_tagging(Bucket=ours, Tagging={"TagSet": tag})
+    trust = json.dumps(course.trust_policy("us-east-1:00000000-0000-0000-0000-000000000000", "authenticated"))
+    iam.create_role(RoleName="LabRole", Path=course.IAM_PATH, AssumeRolePolicyDocument=trust, Tags=tag)
+    policy = iam.create_policy(
+        PolicyName="LabReadOnly",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+            }
+        ),
+    )["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="LabRole", PolicyArn=policy)
+    try:
+        assert course.clean_up(account) == [
+            "IAM role LabRole",
+            "DynamoDB table LabNotes",
+            f"S3 bucket {ours}",
+        ]
+        assert "SomeoneElses" in dynamodb.list_tables()["TableNames"]
+        assert theirs in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    finally:
+        dynamodb.delete_table(TableName="SomeoneElses")
+        s3.delete_object(Bucket=theirs, Key="a.txt")
+        s3.delete_bucket(Bucket=theirs)
+        iam.delete_policy(PolicyArn=policy)
