@@ -54,7 +54,7 @@ def app() -> dict[str, str]:
     registered = idp.register_login_with_amazon_app(client_id, [RETURN_URL], app_id="amzn1.application.test")
     assert registered["allowed_return_urls"] == [RETURN_URL]
     page = idp.login_with_amazon_authorization_url()
-    return {"client_id": client_id, "page": page, "token": page.replace("/ap/oa", "/auth/o2/token")}
+    return {"client_id": client_id, "page": page, "token": idp.login_with_amazon_token_url()}
 
 
 def request_url(app: dict[str, str], **changes: str) -> str:
@@ -268,7 +268,7 @@ def test_an_expired_code_is_refused(endpoint):
     client_id = f"amzn1.application-oa2-client.expiry-{secrets.token_hex(4)}"
     idp.register_login_with_amazon_app(client_id, [RETURN_URL], endpoint_url=endpoint.url)
     page = idp.login_with_amazon_authorization_url(endpoint.url)
-    app = {"client_id": client_id, "page": page, "token": page.replace("/ap/oa", "/auth/o2/token")}
+    app = {"client_id": client_id, "page": page, "token": idp.login_with_amazon_token_url(endpoint.url)}
     fresh, stale = authorization_code(app), authorization_code(app)
     clock.advance(299, endpoint.url)
     assert exchange(app, fresh)[0] == 200
