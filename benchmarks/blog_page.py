@@ -7,14 +7,16 @@ A local AWS (a thread of this process, as ``make lab`` runs it) with the course 
 own loopback origin (``helpers.blog_page``). Each run uses a fresh browser context (no cached identity):
 
 * **load → guest comments shown**: from the page's navigation start to the ``blog:comments-shown`` mark
-  (GetId, GetCredentialsForIdentity, STS GetCallerIdentity, then the S3 preflight and GET);
+  (GetId, GetCredentialsForIdentity, STS GetCallerIdentity for the role, then the S3 preflight and GET);
 * **sign-in click → signed-in credentials**: wall clock from clicking "Login with Amazon" to the page
-  showing the authenticated role: the stand-in's authorization page, the test user picked at once, the
-  redirect back, the page loading again and GetCredentialsForIdentity with the login.
+  showing the authenticated role: the PKCE challenge, the stand-in's authorization page, the test user
+  picked at once, the redirect back with a code, the page loading again as a guest, the code redeemed at
+  the token endpoint, and GetCredentialsForIdentity with the login.
 
 Before each sign-in the user's earlier identity is forgotten (``course.forget_users``), so every run links
 the login to a new guest, as a first visit does. Prints every run and the medians, then the bundle's size
-minified and gzipped (issue 12's aim: under 350 KB minified, about 100 KB gzipped). Needs /usr/bin/chromium.
+minified and gzipped (issue 12's aim: under 350 KB minified, about 100 KB gzipped; ``webapp/build.sh
+--metafile`` shows what each package adds). Needs /usr/bin/chromium.
 """
 
 from __future__ import annotations

@@ -3,14 +3,18 @@
 The page is static: ``webapp/index.html`` and the committed bundle ``webapp/dist/blog.js`` (the AWS SDK
 for JavaScript v3; rebuilt by ``make webapp``), plus ``config.json``, which this module writes from the
 course's resources: the identity pool id, the Region, the endpoint (the local AWS, or none on real AWS),
-the blog bucket and where Login with Amazon's authorization page is. The page's origin differs from the
-local AWS's, so every call it makes is cross-origin, as a real site's calls to AWS are: S3 answers it only
-because the bucket's CORS configuration allows ``http://127.0.0.1:*`` (``helpers.course.BLOG_CORS``).
+the blog bucket and where Login with Amazon's authorization page and token endpoint are. The page's
+origin differs from the local AWS's, so every call it makes is cross-origin, as a real site's calls to AWS
+are: S3 answers it only because the bucket's CORS configuration allows ``http://127.0.0.1:*``
+(``helpers.course.BLOG_CORS``).
 
-Locally the page's URL is registered with the stand-in Login with Amazon as an allowed return URL of the
-course's app. On real AWS set ``COURSE_LWA_CLIENT_ID`` (your security profile's client id, whose allowed
-return URLs include the page's URL, for example ``http://localhost:8765/``) and start the page on that
-port; without it the page's sign-in button says what is missing.
+The page signs in with Login with Amazon's authorization code grant with PKCE (``webapp/src/
+login_with_amazon.js``), the same code locally and on a real account; only the two URLs differ. Locally
+they are the stand-in's, and the page's URL is registered with it as an allowed return URL of the course's
+app. On real AWS they are Amazon's (``https://www.amazon.com/ap/oa``, ``https://api.amazon.com/auth/o2/token``);
+set ``COURSE_LWA_CLIENT_ID`` (your security profile's client id, whose allowed return URLs include the
+page's URL, for example ``http://localhost:8765/``) and start the page on that port; without it the page's
+sign-in button says what is missing. Steps: ``docs/blog-page-on-a-real-account.md``.
 """
 
 from __future__ import annotations
@@ -33,7 +37,10 @@ WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
 FILES = {"/": "index.html", "/index.html": "index.html", "/dist/blog.js": "dist/blog.js"}
 #: The course's web app as registered with the stand-in Login with Amazon (its OAuth client id).
 LOCAL_LWA_CLIENT_ID = "amzn1.application-oa2-client.cognito-course-demo"
+#: Login with Amazon's authorization page and token endpoint ("Authorization Code Grant",
+#: https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html).
 REAL_LWA_AUTHORIZATION_URL = "https://www.amazon.com/ap/oa"
+REAL_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
 #: The environment variable ``make lab`` sets for JupyterLab's kernels: where the page is served.
 URL_VARIABLE = "COURSE_BLOG_PAGE_URL"
 
@@ -48,20 +55,30 @@ def configuration(aws: Target, page_url: str) -> dict[str, Any]:
     """
     pool_id = find_identity_pool(aws.session.client("cognito-identity", endpoint_url=aws.endpoint_url))
     if aws.is_local:
-        from .identity_providers import login_with_amazon_authorization_url, register_login_with_amazon_app
+        from .identity_providers import (
+            login_with_amazon_authorization_url,
+            login_with_amazon_token_url,
+            register_login_with_amazon_app,
+        )
 
         register_login_with_amazon_app(
             LOCAL_LWA_CLIENT_ID, [page_url], app_id=LOCAL_LWA_APP_ID, endpoint_url=aws.endpoint_url
         )
         lwa: dict[str, str] | None = {
             "authorizationUrl": login_with_amazon_authorization_url(aws.endpoint_url),
+            "tokenUrl": login_with_amazon_token_url(aws.endpoint_url),
             "clientId": LOCAL_LWA_CLIENT_ID,
             "redirectUri": page_url,
         }
     else:
         client_id = os.environ.get("COURSE_LWA_CLIENT_ID")
         lwa = (
-            {"authorizationUrl": REAL_LWA_AUTHORIZATION_URL, "clientId": client_id, "redirectUri": page_url}
+            {
+                "authorizationUrl": REAL_LWA_AUTHORIZATION_URL,
+                "tokenUrl": REAL_LWA_TOKEN_URL,
+                "clientId": client_id,
+                "redirectUri": page_url,
+            }
             if client_id
             else None
         )

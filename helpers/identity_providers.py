@@ -168,8 +168,8 @@ def register_login_with_amazon_app(
     """Register a web app with the stand-in Login with Amazon, as its console's security profile and
     "Allowed Return URLs" do, so its authorization page (``.../www.amazon.com/ap/oa``) accepts the app.
 
-    Registering again replaces the app's return URLs. An administrative call: only from this machine,
-    never from a web page (the local AWS's administrative guard).
+    Registering again adds return URLs (the earlier ones stay). An administrative call: only from this
+    machine, never from a web page (the local AWS's administrative guard).
     """
     body: dict[str, Any] = {"client_id": client_id, "allowed_return_urls": allowed_return_urls}
     if app_id is not None:
@@ -180,3 +180,9 @@ def register_login_with_amazon_app(
 def login_with_amazon_authorization_url(endpoint_url: str | None = None) -> str:
     """The stand-in's authorization page, where a browser app sends the visitor (``/ap/oa``)."""
     return f"{_endpoint(endpoint_url)}{PROVIDERS_PATH}/www.amazon.com/ap/oa"
+
+
+def login_with_amazon_token_url(endpoint_url: str | None = None) -> str:
+    """The stand-in's token endpoint, where a browser app redeems its authorization code with its PKCE
+    verifier (``POST /auth/o2/token``, as ``https://api.amazon.com/auth/o2/token``)."""
+    return f"{_endpoint(endpoint_url)}{PROVIDERS_PATH}/www.amazon.com/auth/o2/token"

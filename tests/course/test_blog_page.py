@@ -2,15 +2,17 @@
 
 Chromium (``/usr/bin/chromium``, Playwright) opens the page on its own loopback origin
 (``helpers.blog_page``), configured for the course's resources in a local AWS of its own process: a guest
-reads the welcome comment and is refused posting, with S3's reason shown; "Login with Amazon" goes through
-the stand-in's authorization page; the identity id stays the same; the signed-in visitor posts under
-``comments/<identity id>/`` (read back from Python); signing out gives a new guest. The authorization page
-refuses an unknown ``client_id`` and an unregistered ``redirect_uri``; without the bucket's CORS
-configuration the page fails as on S3 and says why. No JavaScript error; a screenshot of each state is
-saved (the folder is printed; ``COURSE_BROWSER_SCREENSHOTS`` chooses another).
+reads the welcome comment and is refused posting, with S3's reason shown; "Login with Amazon" goes through the
+stand-in's authorization page and back with a code, which the page redeems with its PKCE verifier (the
+authorization code grant, as on a real account); the identity id stays the same; the signed-in visitor posts
+under ``comments/<identity id>/`` (read back from Python); signing out gives a new guest. The authorization
+page refuses an unknown ``client_id`` and an unregistered ``redirect_uri``; a code the token endpoint refuses
+is reported by the page; without the bucket's CORS configuration the page fails as on S3 and says why. No
+JavaScript error; a screenshot of each state is saved (the folder is printed; ``COURSE_BROWSER_SCREENSHOTS``
+chooses another).
 
-Also: the committed bundle is what ``webapp/build.sh`` builds from the lockfile (skips without npm,
-except under ``CI=true``).
+Also: the committed bundle is what ``webapp/build.sh`` builds from the lockfile (skips without npm, except
+under ``CI=true``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 import pytest
@@ -137,11 +139,19 @@ def test_a_visitor_reads_signs_in_keeps_the_identity_id_posts_and_signs_out(
 
     tab.click("#sign-in")
     tab.wait_for_url(re.compile(r".*/www\.amazon\.com/ap/oa\?.*"), timeout=30_000)
-    assert "response_type=token" in tab.url and "scope=profile" in tab.url
+    request = {key: values[-1] for key, values in parse_qs(urlsplit(tab.url).query).items()}
+    assert request["response_type"] == "code" and request["scope"] == "profile", request
+    assert request["code_challenge_method"] == "S256" and len(request["code_challenge"]) == 43, request
+    assert request["redirect_uri"] == page_server.url and "client_secret" not in request
     tab.screenshot(path=str(screenshots / "3-login-with-amazon.png"), full_page=True)
-    tab.get_by_role("button", name=re.compile("Ana Alves")).click()
+    with tab.expect_response(re.compile(r".*/auth/o2/token$")) as redeemed:
+        tab.get_by_role("button", name=re.compile("Ana Alves")).click()
+    assert redeemed.value.status == 200 and redeemed.value.request.method == "POST"
+    sent = parse_qs(redeemed.value.request.post_data)
+    assert sent["grant_type"] == ["authorization_code"] and len(sent["code_verifier"][0]) == 43, sent
+    assert "client_secret" not in sent
     tab.wait_for_selector("body[data-ready='true'][data-state='signed-in']", timeout=30_000)
-    assert "access_token" not in tab.url, "the token must not stay in the address bar"
+    assert "code=" not in tab.url and "state=" not in tab.url, "the code must not stay in the address bar"
     signed_in = identity(tab)
     assert signed_in["identityId"] == guest["identityId"], (guest, signed_in)
     assert signed_in["role"] == SIGNED_IN_ROLE, signed_in
@@ -189,9 +199,11 @@ def authorization_request(page_server: blog_page.BlogPage, **changes: str) -> st
     query = {
         "client_id": lwa["clientId"],
         "scope": "profile",
-        "response_type": "token",
+        "response_type": "code",
         "redirect_uri": lwa["redirectUri"],
         "state": "s1",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
         **changes,
     }
     return f"{lwa['authorizationUrl']}?{urlencode(query)}"
@@ -215,6 +227,29 @@ def test_the_authorization_page_refuses_without_redirecting(
     assert tab.url.startswith(page_server.config["loginWithAmazon"]["authorizationUrl"]), "redirected"
     name = "8-refused-" + ("client-id" if "client_id" in changes else "redirect-uri")
     tab.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+
+
+def test_a_code_the_token_endpoint_refuses_is_reported_and_the_visitor_stays_a_guest(
+    browser, page_server, screenshots
+):
+    """A code Login with Amazon never issued (or one already used, or expired) comes back from the token
+    endpoint as ``invalid_grant``: the page says so and keeps the guest's credentials."""
+    tab, errors = open_page(browser, page_server.url)
+    guest = identity(tab)["identityId"]
+    pending = {"state": "s2", "verifier": "v" * 43, "redirectUri": page_server.url}
+    tab.evaluate(
+        "pending => sessionStorage.setItem('blog.loginWithAmazon.pending', JSON.stringify(pending))", pending
+    )
+    tab.goto(page_server.url + "?" + urlencode({"code": "ANneverissued", "state": "s2"}))
+    tab.wait_for_selector("body[data-ready='true']", timeout=30_000)
+    message = tab.inner_text("#message")
+    assert message == (
+        "Login with Amazon refused: invalid_grant: The authorization code is invalid or has expired"
+    ), message
+    assert identity(tab)["state"] == "guest" and identity(tab)["identityId"] == guest
+    assert tab.url == page_server.url
+    tab.screenshot(path=str(screenshots / "8-code-refused.png"), full_page=True)
+    assert errors == [], errors
 
 
 def test_without_the_buckets_cors_configuration_the_page_fails_and_says_why(
@@ -245,7 +280,7 @@ def test_the_committed_bundle_is_what_the_lockfile_builds(tmp_path):
     source = REPO_ROOT / "webapp"
     copy = tmp_path / "webapp"
     copy.mkdir()
-    for name in ("package.json", "package-lock.json", "build.sh"):
+    for name in ("package.json", "package-lock.json", "build.sh", "build.mjs"):
         shutil.copy2(source / name, copy / name)
     shutil.copytree(source / "src", copy / "src")
     subprocess.run([str(copy / "build.sh")], check=True, capture_output=True, timeout=600)

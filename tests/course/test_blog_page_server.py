@@ -41,7 +41,9 @@ def test_locally_the_page_is_told_the_course_and_the_stand_in_login_with_amazon(
         assert config["identityPoolId"] == made.identity_pool_id and config["bucket"] == made.bucket
         assert config["endpoint"] == aws.endpoint_url and config["region"] == "us-east-1"
         lwa = config["loginWithAmazon"]
-        assert lwa["authorizationUrl"].endswith("/_local_aws/providers/www.amazon.com/ap/oa")
+        stand_in = aws.endpoint_url.rstrip("/") + "/_local_aws/providers/www.amazon.com"
+        assert lwa["authorizationUrl"] == stand_in + "/ap/oa"
+        assert lwa["tokenUrl"] == stand_in + "/auth/o2/token"
         assert lwa["redirectUri"] == page.url and lwa["clientId"] == blog_page.LOCAL_LWA_CLIENT_ID
         assert get(page.url)[0] == 200 and b"dist/blog.js" in get(page.url)[1]
         assert get(page.url + "dist/blog.js")[0] == 200
@@ -52,7 +54,7 @@ def test_locally_the_page_is_told_the_course_and_the_stand_in_login_with_amazon(
 
 
 @pytest.mark.parametrize("client_id", [None, "amzn1.application-oa2-client.mine"])
-def test_on_real_aws_the_page_uses_amazon_and_needs_a_client_id(monkeypatch, client_id):
+def test_on_real_aws_the_page_uses_amazons_lwa_urls_and_needs_a_client_id(monkeypatch, client_id):
     if client_id is None:
         monkeypatch.delenv("COURSE_LWA_CLIENT_ID", raising=False)
     else:
@@ -64,6 +66,7 @@ def test_on_real_aws_the_page_uses_amazon_and_needs_a_client_id(monkeypatch, cli
     else:
         assert config["loginWithAmazon"] == {
             "authorizationUrl": "https://www.amazon.com/ap/oa",
+            "tokenUrl": "https://api.amazon.com/auth/o2/token",
             "clientId": client_id,
             "redirectUri": "http://localhost:8765/",
         }

@@ -2,7 +2,8 @@
 //
 // A visitor arrives as a guest (unauthenticated identity): reads comments; posting is refused by S3.
 // "Login with Amazon" sends them to Login with Amazon's authorization page (/ap/oa); it redirects back
-// with an access token in the URL fragment, and the page swaps the credentials, as the post's
+// with an authorization code, which the page redeems with its PKCE verifier for an access token
+// (./login_with_amazon.js), and the page swaps the credentials, as the post's
 // `AWS.config.credentials.params.Logins = {...}; AWS.config.credentials.expired = true;` did in v2:
 // GetCredentialsForIdentity with the SAME identity id plus the login, which links the login to it.
 // Signing out forgets both, and the next visit is a new guest.
@@ -13,11 +14,11 @@
 import { fromCognitoIdentity, fromCognitoIdentityPool } from "@aws-sdk/credential-provider-cognito-identity";
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand } from "@aws-sdk/client-cognito-identity";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { callerArn, roleOf } from "./caller_identity.js";
+import { LoginWithAmazonError, authorize, redeem, takeAuthorizationResponse } from "./login_with_amazon.js";
 
 const LOGINS_KEY = "www.amazon.com";
 const TOKEN_STORE = "blog.loginWithAmazon.accessToken"; // sessionStorage: gone when the tab closes
-const STATE_STORE = "blog.loginWithAmazon.state";
 const WELCOME = "comments/welcome.txt";
 
 const $ = (id) => document.getElementById(id);
@@ -118,11 +119,9 @@ class Blog {
       credentials: shared,
       forcePathStyle: Boolean(this.config.endpoint),
     });
-    const sts = new STSClient({ ...clientConfig(this.config), credentials: shared });
     let role = "";
     try {
-      const caller = await sts.send(new GetCallerIdentityCommand({}));
-      role = caller.Arn.includes(":assumed-role/") ? caller.Arn.split("/")[1] : caller.Arn;
+      role = roleOf(await callerArn(this.config, credentials));
     } catch (error) {
       role = `(unknown: ${explain(error, "sts", this.config)})`;
     }
@@ -207,7 +206,7 @@ class Blog {
     message.dataset.kind = kind;
   }
 
-  signIn() {
+  async signIn() {
     const lwa = this.config.loginWithAmazon;
     if (!lwa) {
       this.say("Signing in needs a Login with Amazon app: set COURSE_LWA_CLIENT_ID (see the README).", "sign-in");
@@ -219,18 +218,7 @@ class Blog {
       this.say("Login with Amazon opens in a new tab: its page cannot be shown inside a frame.", "sign-in");
       return;
     }
-    const state = Array.from(window.crypto.getRandomValues(new Uint8Array(16)), (b) =>
-      b.toString(16).padStart(2, "0"),
-    ).join("");
-    window.sessionStorage.setItem(STATE_STORE, state);
-    const query = new URLSearchParams({
-      client_id: lwa.clientId,
-      scope: "profile",
-      response_type: "token",
-      redirect_uri: lwa.redirectUri || window.location.origin + window.location.pathname,
-      state,
-    });
-    window.location.assign(`${lwa.authorizationUrl}?${query}`);
+    await authorize(lwa);
   }
 
   signOut() {
@@ -239,25 +227,6 @@ class Blog {
     this.signedIn = false;
     $("last-posted").textContent = "";
   }
-}
-
-// Login with Amazon's answer, in the fragment: #access_token=...&state=... or #error=...&state=...
-function takeAuthorizationResponse() {
-  if (!window.location.hash.includes("=")) {
-    return null;
-  }
-  const answer = new URLSearchParams(window.location.hash.slice(1));
-  // The token must not stay in the address bar or the history.
-  window.history.replaceState(null, "", window.location.pathname + window.location.search);
-  const expected = window.sessionStorage.getItem(STATE_STORE);
-  window.sessionStorage.removeItem(STATE_STORE);
-  if (!expected || answer.get("state") !== expected) {
-    return { error: "state_mismatch", error_description: "the answer does not match a sign-in this page started" };
-  }
-  if (answer.get("error")) {
-    return { error: answer.get("error"), error_description: answer.get("error_description") || "" };
-  }
-  return { accessToken: answer.get("access_token") };
 }
 
 async function main() {
@@ -285,6 +254,7 @@ async function main() {
   };
 
   const answer = takeAuthorizationResponse();
+  let signInError = null;
   await run(async () => {
     const saved = JSON.parse(window.sessionStorage.getItem(TOKEN_STORE) || "null");
     if (saved) {
@@ -294,20 +264,32 @@ async function main() {
     }
     // The guest first (the identity id this browser cached, if any), as the post's page loads.
     await blog.useGuestCredentials();
-    if (answer && answer.accessToken) {
-      await blog.useLoginCredentials(blog.identityId, answer.accessToken);
-      const session = { identityId: blog.identityId, accessToken: answer.accessToken };
+    if (answer && answer.code) {
+      let accessToken;
+      try {
+        accessToken = await redeem(config.loginWithAmazon, answer);
+      } catch (error) {
+        signInError = error;
+        return;
+      }
+      await blog.useLoginCredentials(blog.identityId, accessToken);
+      const session = { identityId: blog.identityId, accessToken };
       window.sessionStorage.setItem(TOKEN_STORE, JSON.stringify(session));
     }
   });
-  if (answer && answer.error) {
-    blog.say(`Login with Amazon refused: ${answer.error}: ${answer.error_description}`, "sign-in");
-  }
   if (blog.s3) {
     await blog.showComments();
   }
+  // After the comments, whose message would replace it.
+  signInError ||= (answer && answer.error);
+  if (signInError) {
+    const reason = signInError instanceof LoginWithAmazonError
+      ? `${signInError.name}: ${signInError.message}`
+      : explain(signInError, "Login with Amazon", config);
+    blog.say(`Login with Amazon refused: ${reason}`, "sign-in");
+  }
 
-  $("sign-in").addEventListener("click", () => blog.signIn());
+  $("sign-in").addEventListener("click", () => run(() => blog.signIn()));
   $("sign-out").addEventListener("click", () =>
     run(async () => {
       blog.signOut();

@@ -1,28 +1,36 @@
-"""Login with Amazon's authorization page (``/ap/oa``, the implicit grant) for browser apps. LOCAL ONLY.
+"""Login with Amazon's authorization page (``/ap/oa``) for browser apps, and app registration. LOCAL ONLY.
 
 A web app sends the visitor to ``https://www.amazon.com/ap/oa?client_id=...&scope=profile&
-response_type=token&redirect_uri=...&state=...`` (Login with Amazon developer guide, "Implicit Grant",
-https://developer.amazon.com/docs/login-with-amazon/implicit-grant.html). Amazon asks the customer to sign
-in and consent, then redirects to ``redirect_uri`` with the access token in the URI *fragment*:
-``#access_token=Atza|...&token_type=bearer&expires_in=3600&scope=profile&state=...``. The stand-in serves
-the same request at ``/_local_aws/providers/www.amazon.com/ap/oa``; instead of a password it shows the
-test users to pick from (a form that posts back to the same path).
+response_type=code&redirect_uri=...&state=...&code_challenge=...&code_challenge_method=S256`` (Login with
+Amazon developer guide, "Authorization Code Grant",
+https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html). Amazon asks the
+customer to sign in and consent, then redirects to ``redirect_uri`` with the authorization code in the
+*query*: ``?code=...&scope=profile&state=...``; the page redeems the code with its PKCE verifier at the
+token endpoint (:mod:`.authorization_codes`). The stand-in serves the same request at
+``/_local_aws/providers/www.amazon.com/ap/oa``; instead of a password it shows the test users to pick from
+(a form that posts back to the same path).
+
+Only the authorization code grant is served. Login with Amazon deprecated the implicit grant
+(``response_type=token``, the token in the fragment, the flow of the blog post): "Login With Amazon no
+longer supports Implicit Grant for any new Security Profiles", and "Browser-Based Apps and Single-Page Apps,
+that cannot use a client_secret, must use the Authorization Code grant with PKCE extension" ("Implicit
+Grant (Deprecated)", https://developer.amazon.com/docs/login-with-amazon/implicit-grant.html). So the
+stand-in answers ``response_type=token`` with ``unsupported_response_type`` (what Amazon answers a new
+security profile is UNCONFIRMED). Its apps have no client secret, so, as for any browser app, a
+``code_challenge`` is required (the guide: it "must be used for browser-based apps");
+``code_challenge_method`` is ``S256`` or ``plain`` (the guide's default when absent).
 
 An app must be registered first, as in the Login with Amazon console (a *security profile* with its client
 id, and the "Allowed Return URLs" of its web settings). Registration is an administrative act, so it is
 served at ``POST /_local_aws/providers/www.amazon.com/apps`` behind the local AWS's administrative guard
 (loopback ``Host``, ``Content-Type: application/json``, no CORS: a web page cannot register itself).
 
-Refusals follow OAuth 2.0 (RFC 6749, section 4.2.2.1), which Login with Amazon implements: an unknown
+Refusals follow OAuth 2.0 (RFC 6749, section 4.1.2.1), which Login with Amazon implements: an unknown
 ``client_id`` or a ``redirect_uri`` not registered for the app is shown to the visitor as an error page
-and is never redirected to; other bad requests (wrong ``response_type``, unknown ``scope``) are sent back
-to the app's ``redirect_uri`` with ``error``, ``error_description`` and ``state`` in the fragment. The
-wording of Amazon's own error page is UNCONFIRMED (not in its public documentation); the error codes are
-RFC 6749's, which the Login with Amazon guide lists for authorization errors.
-
-Login with Amazon no longer accepts the implicit grant for new security profiles (the guide's deprecation
-notice: browser apps must use the authorization code grant with PKCE); the course's stand-in keeps the
-implicit grant because it is the flow the blog post describes.
+and is never redirected to; other bad requests (wrong ``response_type``, unknown ``scope``, a missing or
+malformed ``code_challenge``) are sent back to the app's ``redirect_uri`` with ``error``,
+``error_description`` and ``state`` in the query. The wording of Amazon's own error page is UNCONFIRMED
+(not in its public documentation); the error codes are those the guide lists for authorization errors.
 """
 
 from __future__ import annotations
@@ -35,13 +43,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from .authorization_codes import CHALLENGE_METHODS, PKCE_VALUE
 from .stand_in import PROVIDERS_PATH, TEST_USERS, ProviderError, checked_client_id
 
 AUTHORIZATION_PATH = f"{PROVIDERS_PATH}/www.amazon.com/ap/oa"
 APPS_PATH = f"{PROVIDERS_PATH}/www.amazon.com/apps"
 #: Login with Amazon's scopes ("Customer Profile" in the developer guide).
 SCOPES = frozenset({"profile", "profile:user_id", "postal_code"})
-MAX_CLIENT_ID_BYTES = 100  # "Maximum size of 100 bytes" (Implicit Grant, client_id)
+MAX_CLIENT_ID_BYTES = 100  # "Maximum size of 100 bytes" (Authorization Code Grant, client_id)
 MAX_FORM_BYTES = 16 * 1024
 
 
@@ -113,6 +122,8 @@ class AuthorizationRequest:
     response_type: str
     redirect_uri: str
     state: str | None
+    code_challenge: str
+    code_challenge_method: str
 
 
 class PageRefused(Exception):
@@ -124,7 +135,7 @@ class PageRefused(Exception):
 
 
 class RedirectedError(Exception):
-    """Sent back to the app's (registered) ``redirect_uri`` in the fragment."""
+    """Sent back to the app's (registered) ``redirect_uri`` in the query."""
 
     def __init__(self, error: str, description: str) -> None:
         super().__init__(description)
@@ -156,26 +167,31 @@ class AuthorizationPage:
                 "return URLs.</p>"
             )
             return _page(start_response, 400, "An error occurred", body)
-        fragment: dict[str, str]
+        answer: dict[str, str]
         try:
             self.check_grant(request)
             if method == "GET" or "user" not in form:
                 return _page(start_response, 200, "Sign in with Amazon", self.sign_in_form(request, profile))
-            user = form["user"]
-            if user not in TEST_USERS:
-                raise RedirectedError("invalid_request", f"unknown test user {user!r}")
-            answer = self.amazon.sign_in(user, request.client_id, self.now(), profile.app_id)
-            fragment = {
-                "access_token": answer["access_token"],
-                "token_type": "bearer",
-                "expires_in": str(answer["expires_in"]),
-                "scope": request.scope,
-            }
+            user = TEST_USERS.get(form["user"])
+            if user is None:
+                raise RedirectedError("invalid_request", f"unknown test user {form['user']!r}")
+            code = self.amazon.codes.issue(
+                user,
+                request.client_id,
+                profile.app_id,
+                request.redirect_uri,
+                request.scope,
+                request.code_challenge,
+                request.code_challenge_method,
+                self.now(),
+            )
+            answer = {"code": code, "scope": request.scope}
         except RedirectedError as error:
-            fragment = {"error": error.error, "error_description": error.description}
+            answer = {"error": error.error, "error_description": error.description}
         if request.state is not None:
-            fragment["state"] = request.state
-        location = request.redirect_uri + "#" + urlencode(fragment)
+            answer["state"] = request.state
+        separator = "&" if urlsplit(request.redirect_uri).query else "?"
+        location = request.redirect_uri + separator + urlencode(answer)
         start_response(
             "302 Found",
             [("Location", location), ("Content-Length", "0"), ("Cache-Control", "no-store")],
@@ -203,17 +219,34 @@ class AuthorizationPage:
             query.get("response_type", ""),
             redirect_uri,
             query.get("state"),
+            query.get("code_challenge", ""),
+            query.get("code_challenge_method") or "plain",  # the guide: "defaults to plain"
         )
         return request, profile
 
     @staticmethod
     def check_grant(request: AuthorizationRequest) -> None:
-        """What is sent back to the app as an error: the grant and the scope."""
-        if request.response_type != "token":
-            raise RedirectedError("unsupported_response_type", "response_type must be token")
+        """What is sent back to the app as an error: the grant, the scope and the PKCE challenge."""
+        if request.response_type == "token":
+            raise RedirectedError(
+                "unsupported_response_type",
+                "The implicit grant (response_type=token) is deprecated: use response_type=code with PKCE",
+            )
+        if request.response_type != "code":
+            raise RedirectedError("unsupported_response_type", "response_type must be code")
         scopes = request.scope.split()
         if not scopes or not set(scopes) <= SCOPES:
             raise RedirectedError("invalid_scope", f"scope must be among {sorted(SCOPES)}")
+        if not request.code_challenge:
+            raise RedirectedError(
+                "invalid_request", "code_challenge is required: the app has no client secret (a browser app)"
+            )
+        if request.code_challenge_method not in CHALLENGE_METHODS:
+            raise RedirectedError("invalid_request", "code_challenge_method must be S256 or plain")
+        if not PKCE_VALUE.fullmatch(request.code_challenge):
+            raise RedirectedError(
+                "invalid_request", "code_challenge must be 43-128 characters of A-Z a-z 0-9 - . _ ~"
+            )
 
     def sign_in_form(self, request: AuthorizationRequest, profile: SecurityProfile) -> str:
         buttons = "".join(
@@ -225,7 +258,7 @@ class AuthorizationPage:
             "<p class='notice'>Local stand-in for Login with Amazon: nothing here reaches Amazon. "
             "Pick a test user (no password).</p>"
             f"<p>The app <code>{html.escape(profile.app_id)}</code> asks for your "
-            f"<b>{html.escape(request.scope)}</b> and will get an access token at "
+            f"<b>{html.escape(request.scope)}</b> and will get an authorization code at "
             f"<code>{html.escape(request.redirect_uri)}</code>.</p>"
             f"<form method='post'>{buttons}</form>"
         )

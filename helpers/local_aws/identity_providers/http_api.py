@@ -28,7 +28,14 @@ MAX_BODY = 64 * 1024
 
 def _answer(start_response: Any, status: int, payload: Any) -> list[bytes]:
     body = json.dumps(payload).encode()
-    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Too Large"}
+    reason = {
+        200: "OK",
+        400: "Bad Request",
+        401: "Unauthorized",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        413: "Too Large",
+    }
     start_response(
         f"{status} {reason.get(status, 'Error')}",
         [

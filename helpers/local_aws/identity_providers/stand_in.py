@@ -203,6 +203,11 @@ class OpaqueTokens:
             self._tokens[issued.token] = issued
         return issued
 
+    def revoke(self, token: str) -> None:
+        """Forget ``token``: from now on the provider answers it as invalid."""
+        with self._lock:
+            self._tokens.pop(token, None)
+
     def find(self, token: Any) -> IssuedToken | None:
         if not isinstance(token, str):
             return None
