@@ -94,12 +94,14 @@ def check_names_are_free(aws: Target) -> None:
 
 def forget_identities(cognito_identity: Any, identity_pool_id: str) -> int:
     """Delete every identity of the pool (so each run of the notebook starts from none); how many."""
-    identity_ids = []
-    pages = cognito_identity.get_paginator("list_identities").paginate(
-        IdentityPoolId=identity_pool_id, MaxResults=60
-    )
-    for page in pages:
+    identity_ids: list[str] = []
+    page: dict[str, Any] = {}
+    while True:  # botocore has no paginator for ListIdentities
+        more = {"NextToken": page["NextToken"]} if page.get("NextToken") else {}
+        page = cognito_identity.list_identities(IdentityPoolId=identity_pool_id, MaxResults=60, **more)
         identity_ids += [identity["IdentityId"] for identity in page["Identities"]]
+        if not page.get("NextToken"):
+            break
     for start in range(0, len(identity_ids), 60):  # DeleteIdentities takes at most 60 at a time
         cognito_identity.delete_identities(IdentityIdsToDelete=identity_ids[start : start + 60])
     return len(identity_ids)
