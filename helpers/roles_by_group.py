@@ -222,7 +222,7 @@ def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
 
 
 def ensure_roles(
-    aws: Target, identity_pool_id: str, bucket: str, sleep: Callable[[float], None] = time.sleep
+    aws: Target, identity_pool_id: str, bucket: str, sleep: Callable[[float], None] | None = None
 ) -> dict[str, str]:
     """The four roles (name → ARN), each trusting only this pool and only its kind of identity.
 
@@ -246,7 +246,7 @@ def ensure_roles(
         ),
     }
     if new and not aws.is_local:
-        sleep(IAM_SETTLE_SECONDS)
+        (time.sleep if sleep is None else sleep)(IAM_SETTLE_SECONDS)
     return arns
 
 
@@ -255,15 +255,18 @@ def ensure_spam_comment(aws: Target, bucket: str) -> None:
     aws.session.client("s3").put_object(Bucket=bucket, Key=SPAM_COMMENT, Body=b"Buy cheap watches!")
 
 
-def set_up(aws: Target) -> GroupsCourse:
-    """Everything notebook 09 stands on, made again where missing (safe to call any number of times)."""
+def set_up(aws: Target, sleep: Callable[[float], None] | None = None) -> GroupsCourse:
+    """Everything notebook 09 stands on, made again where missing (safe to call any number of times).
+
+    ``sleep`` is how :func:`ensure_roles` waits for IAM on a real account (``time.sleep``).
+    """
     check_names_are_free(aws)
     bucket = course.ensure_blog(aws)
     ensure_spam_comment(aws, bucket)
     user_pool = ensure_user_pool(aws)
     passwords = ensure_users(aws, user_pool)
     identity_pool_id = ensure_identity_pool(aws, user_pool)
-    roles = ensure_roles(aws, identity_pool_id, bucket)
+    roles = ensure_roles(aws, identity_pool_id, bucket, sleep)
     return GroupsCourse(
         user_pool=user_pool,
         identity_pool_id=identity_pool_id,
