@@ -36,6 +36,7 @@ from .cognito_identity.open_id_token import DISCOVERY_PATH, JWKS_PATH, OpenIdTok
 from .cognito_identity.provider_logins import ProviderLogins
 from .cognito_identity.responses import CognitoIdentityLayer
 from .cognito_idp import user_pools
+from .cognito_idp.attribute_permissions import AttributeWritePermissionsLayer
 from .cognito_idp.responses import TOKEN_OPERATIONS, UserPoolTokensLayer
 from .cognito_idp.signing_key import UserPoolSigningKey
 from .cognito_idp.token_issuer import TokenIssuer
@@ -193,6 +194,9 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
     user_pool_tokens = UserPoolTokensLayer(
         token_issuer, user_pool_key, lambda: moto.app("cognito-idp"), user_pools.pool_exists(internal)
     )
+    attribute_permissions = AttributeWritePermissionsLayer(
+        token_issuer, user_pools.write_attributes(internal)
+    )
     verifier = LoginVerifier(user_pool_key.keys_by_kid, signer)
     ProviderLogins(providers, oidc_providers).register(verifier)
     backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
@@ -207,6 +211,7 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
         iam_watch,
         enforcement,
         user_pool_tokens,
+        attribute_permissions,
         NewBucketTags(lambda: moto.app("s3"), internal),
     )
     layers: list[Layer] = [OpenIdKeysLayer(signer), IdentityProvidersLayer(providers)]
@@ -244,6 +249,7 @@ def routing_table(
     iam_watch: IamChangeWatch,
     enforcement: EnforcementLayer,
     user_pool_tokens: Layer,
+    attribute_permissions: Layer,
     new_bucket_tags: Layer,
 ) -> RoutingTable:
     """Who answers each (service, operation) once the front door and authorization have passed it."""
@@ -262,6 +268,10 @@ def routing_table(
             # User pools: moto's model; tokens re-signed on the way out, translated back on the way in,
             # and the pools' public keys served by the local AWS.
             Route("cognito-idp", TOKEN_OPERATIONS, [user_pool_tokens], moto=False),
+            # A user may write only the attributes their app client may write (moto does not check).
+            Route(
+                "cognito-idp", frozenset({"UpdateUserAttributes"}), [attribute_permissions, user_pool_tokens]
+            ),
             Route("cognito-idp", None, [user_pool_tokens]),
             # S3: moto's model; a bucket created again under an earlier bucket's name starts untagged.
             Route("s3", None, [new_bucket_tags]),

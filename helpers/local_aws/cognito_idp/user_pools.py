@@ -43,3 +43,21 @@ def pool_exists(internal: InternalAWS) -> Callable[[str], bool]:
         return True
 
     return exists
+
+
+def write_attributes(internal: InternalAWS) -> Callable[[str, str], list[str] | None]:
+    """``(user_pool_id, client_id)`` → the app client's ``WriteAttributes`` (``None`` when unset, or when
+    there is no such client: moto then refuses the request itself)."""
+
+    def read(user_pool_id: str, client_id: str) -> list[str] | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            client = internal.client("cognito-idp", _region_of(user_pool_id)).describe_user_pool_client(
+                UserPoolId=user_pool_id, ClientId=client_id
+            )["UserPoolClient"]
+        except ClientError:
+            return None
+        return client.get("WriteAttributes") or None
+
+    return read
