@@ -21,8 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
 from . import course
 from .target import Target
 
@@ -218,11 +216,27 @@ def set_up(aws: Target) -> LinkingLab:
     return lab
 
 
-def session_from(credentials: dict[str, Any], region: str) -> boto3.Session:
-    """A boto3 session signed with a ``GetCredentialsForIdentity`` answer's ``Credentials``."""
-    return boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=region,
-    )
+class IdentitySession:
+    """Clients signed with one identity's credentials (a ``GetCredentialsForIdentity`` answer's
+    ``Credentials``), used like a boto3 session: ``IdentitySession(aws, credentials).client("s3")``.
+
+    The clients come from the notebook's own boto3 session with the keys given explicitly, so botocore's
+    loaded service models are shared: a new ``boto3.Session`` per identity costs several times more.
+    """
+
+    def __init__(self, aws: Target, credentials: dict[str, Any]) -> None:
+        self._session = aws.session
+        self._keys = {
+            "aws_access_key_id": credentials["AccessKeyId"],
+            "aws_secret_access_key": credentials["SecretKey"],
+            "aws_session_token": credentials["SessionToken"],
+        }
+        self._clients: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return "IdentitySession(<credentials hidden>)"
+
+    def client(self, service_name: str) -> Any:
+        if service_name not in self._clients:
+            self._clients[service_name] = self._session.client(service_name, **self._keys)
+        return self._clients[service_name]

@@ -44,7 +44,7 @@ def an_identity_with_data(aws: Target, lab: linking.LinkingLab, username: str) -
     logins = sign_in(aws, lab, username)
     identity_id = cognito_identity.get_id(IdentityPoolId=lab.identity_pool_id, Logins=logins)["IdentityId"]
     answer = cognito_identity.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)
-    session = linking.session_from(answer["Credentials"], aws.region)
+    session = linking.IdentitySession(aws, answer["Credentials"])
     session.client("dynamodb").put_item(
         TableName=lab.profiles_table, Item={"identityId": {"S": identity_id}, "displayName": {"S": username}}
     )
@@ -187,3 +187,18 @@ def test_the_role_reaches_only_the_callers_own_prefix_and_profile():
     assert allowed(permissions, "dynamodb:PutItem", table_arn, me, **{"dynamodb:LeadingKeys": [me]})
     assert not allowed(permissions, "dynamodb:PutItem", table_arn, me, **{"dynamodb:LeadingKeys": [other]})
     assert not allowed(permissions, "dynamodb:Scan", table_arn, me)
+
+
+def test_an_identity_session_signs_as_the_identity_and_hides_its_keys(account):
+    lab = linking.set_up(account)
+    cognito_identity = account.session.client("cognito-identity")
+    logins = sign_in(account, lab, "ana")
+    identity_id = cognito_identity.get_id(IdentityPoolId=lab.identity_pool_id, Logins=logins)["IdentityId"]
+    credentials = cognito_identity.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)
+    session = linking.IdentitySession(account, credentials["Credentials"])
+
+    caller = session.client("sts").get_caller_identity()["Arn"]
+    assert caller.endswith(f"assumed-role/{linking.AUTHENTICATED_ROLE}/CognitoIdentityCredentials")
+    assert session.client("sts") is session.client("sts")  # one client per service
+    assert credentials["Credentials"]["SecretKey"] not in repr(session)
+    assert credentials["Credentials"]["AccessKeyId"] not in repr(session)
