@@ -88,18 +88,14 @@ class DeveloperIdentities:
         developer, public = self._developer_login(pool, dict(logins or {}))
         verified = [developer, *self.verified_logins(pool, public)]
         with self.lock:
-            try:
-                if identity_id is None:
-                    plan = self.store.plan_get_id(pool, verified)
-                else:
-                    identity = self.store.in_pool(pool, identity_id)
-                    owner = self.store.owner_of(pool, developer.provider, developer.subject)
-                    if owner is not None and owner != identity.identity_id:
-                        raise errors.developer_user_already_registered()
-                    plan = self.store.plan_sign_in(pool, identity_id, verified, vouched=True)
-            except errors.LimitExceededException as error:
-                # The operation models no LimitExceededException; a conflict is its nearest error.
-                raise errors.ResourceConflictException(error.message) from None
+            if identity_id is None:
+                plan = self.store.plan_get_id(pool, verified)
+            else:
+                identity = self.store.in_pool(pool, identity_id)
+                owner = self.store.owner_of(pool, developer.provider, developer.subject)
+                if owner is not None and owner != identity.identity_id:
+                    raise errors.developer_user_already_registered()
+                plan = self.store.plan_sign_in(pool, identity_id, verified, vouched=True)
             resolved = self.store.apply(plan)
         token = self.collaborators.signer.issue(
             pool.identity_pool_id,
@@ -151,8 +147,8 @@ class DeveloperIdentities:
 
         Its logins and developer users move over and it is disabled, as in an implicit merge.
         Refused (ResourceConflict) when both are linked to one public provider as different users, or
-        when they would have more than 20 linked logins together: the operation models no
-        LimitExceededException (UNCONFIRMED: which error AWS uses for the limit).
+        when they would have more than 20 linked logins together (UNCONFIRMED: which error AWS uses for
+        the limit).
         """
         with self.lock:
             pool = self.describe_identity_pool(identity_pool_id)
@@ -161,11 +157,7 @@ class DeveloperIdentities:
             destination = self.store.developer_user_owner(pool, destination_user_identifier)
             if source is destination:
                 return destination  # already one identity (UNCONFIRMED: AWS may refuse instead)
-            try:
-                plan = self.store.plan_merge(pool, destination, source)
-            except errors.LimitExceededException as error:
-                raise errors.ResourceConflictException(error.message) from None
-            return self.store.apply(plan).identity
+            return self.store.apply(self.store.plan_merge(pool, destination, source)).identity
 
     def unlink_developer_identity(
         self,

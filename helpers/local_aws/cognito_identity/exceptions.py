@@ -237,8 +237,15 @@ def already_linked(identity_id: str, provider: str) -> ResourceConflictException
     )
 
 
-def too_many_linked_logins(limit: int) -> LimitExceededException:
-    return LimitExceededException(f"An identity can be linked to at most {limit} logins.")  # UNCONFIRMED
+def too_many_linked_logins(limit: int) -> ResourceConflictException:
+    """"The number of linked logins is limited to 20" (MergeDeveloperIdentities' API reference).
+
+    UNCONFIRMED: AWS's code and wording. ResourceConflictException is the linking error that every
+    operation that links models (GetId, GetCredentialsForIdentity, GetOpenIdToken, the developer
+    operations); GetCredentialsForIdentity and GetOpenIdToken model no LimitExceededException, and the
+    SDKs retry that code as throttling, which a refusal that cannot change must not cause.
+    """
+    return ResourceConflictException(f"An identity can be linked to at most {limit} logins.")
 
 
 def basic_flow_disabled() -> InvalidParameterException:

@@ -13,9 +13,13 @@ import itertools
 from typing import Any
 
 import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from helpers import identity_providers as idp
-from tests.support.local_aws_fixtures import error_of
+from tests.support import sessions
+from tests.support.local_aws_fixtures import REGION, error_of
 from tests.support.pools import identity_pool
 
 GOOGLE, AMAZON = "accounts.google.com", "www.amazon.com"
@@ -150,3 +154,46 @@ def test_an_identity_presenting_its_own_login_merges_another_identitys(pool, end
     )
     assert public.get_id(IdentityPoolId=pool, Logins=amazon)["IdentityId"] == first
     assert state(endpoint, pool)[second][2] is False  # disabled, still listed
+
+
+def test_a_21st_linked_login_is_a_conflict_in_every_call_and_changes_nothing(endpoint):
+    """At most 20 logins per identity ("The number of linked logins is limited to 20",
+    MergeDeveloperIdentities' API reference). Every call that links answers ResourceConflictException,
+    an error all of them model (GetCredentialsForIdentity and GetOpenIdToken model no
+    LimitExceededException, and botocore retries that code as throttling), at once and unchanged."""
+    developer = "login.limits"
+    setup = identity_pool(
+        endpoint, "sign-in-rules-limit", classic=True, user_pool=False, providers=CLIENTS, developer=developer
+    )
+    public = endpoint.unsigned()
+    google = login(endpoint, GOOGLE, "eve")
+    full = public.get_id(IdentityPoolId=setup.pool_id, Logins=google)["IdentityId"]
+    for n in range(19):  # the back end links 19 of its users: 20 logins with Google's
+        setup.ci.get_open_id_token_for_developer_identity(
+            IdentityPoolId=setup.pool_id, IdentityId=full, Logins={developer: f"eve-{n}"}
+        )
+    before = state(endpoint, setup.pool_id)
+    one_more = {**google, **login(endpoint, AMAZON, "eve")}
+    too_many = ("ResourceConflictException", "An identity can be linked to at most 20 logins.")
+
+    # A client that retries as apps' SDKs do ("standard" mode retries throttling codes).
+    retrying = sessions.client(
+        "cognito-identity",
+        region_name=REGION,
+        endpoint_url=endpoint.url,
+        config=Config(signature_version=UNSIGNED, retries={"mode": "standard", "max_attempts": 3}),
+    )
+    for call in (retrying.get_credentials_for_identity, retrying.get_open_id_token):
+        with pytest.raises(ClientError) as refused:
+            call(IdentityId=full, Logins=one_more)
+        error = refused.value.response["Error"]
+        assert (error["Code"], error["Message"]) == too_many
+        assert refused.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+    assert error_of(public.get_id, IdentityPoolId=setup.pool_id, Logins=one_more) == too_many
+    assert error_of(
+        setup.ci.get_open_id_token_for_developer_identity,
+        IdentityPoolId=setup.pool_id,
+        IdentityId=full,
+        Logins={developer: "eve-19"},
+    ) == too_many
+    assert state(endpoint, setup.pool_id) == before
