@@ -191,7 +191,11 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
     user_pool_key = UserPoolSigningKey()
     token_issuer = TokenIssuer(user_pool_key, clock.now, user_pools.group_roles(internal))
     user_pool_tokens = UserPoolTokensLayer(
-        token_issuer, user_pool_key, lambda: moto.app("cognito-idp"), user_pools.pool_exists(internal)
+        token_issuer,
+        user_pool_key,
+        lambda: moto.app("cognito-idp"),
+        user_pools.pool_exists(internal),
+        user_pools.client_write_attributes(internal),
     )
     verifier = LoginVerifier(user_pool_key.keys_by_kid, signer)
     ProviderLogins(providers, oidc_providers).register(verifier)

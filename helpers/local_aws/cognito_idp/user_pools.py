@@ -43,3 +43,21 @@ def pool_exists(internal: InternalAWS) -> Callable[[str], bool]:
         return True
 
     return exists
+
+
+def client_write_attributes(internal: InternalAWS) -> Callable[[str, str], list[str] | None]:
+    """``(user_pool_id, client_id)`` → the app client's ``WriteAttributes`` (``None``: never specified,
+    or no such client)."""
+
+    def read(user_pool_id: str, client_id: str) -> list[str] | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            found = internal.client("cognito-idp", _region_of(user_pool_id)).describe_user_pool_client(
+                UserPoolId=user_pool_id, ClientId=client_id
+            )
+        except ClientError:
+            return None
+        return found["UserPoolClient"].get("WriteAttributes")
+
+    return read

@@ -1,0 +1,51 @@
+"""Which user attributes an app client may write for its users (``WriteAttributes``).
+
+moto lets a user change any of their attributes with their access token (``UpdateUserAttributes``). AWS
+checks the attributes against the app client the token was issued for: "After your user authenticates
+in your app, their access token authorizes them to set or modify their own attribute value for any
+attribute in this list. When you don't specify the WriteAttributes for your app client, your app can
+write the values of the Standard attributes of your user pool" (Amazon Cognito API Reference,
+``CreateUserPoolClient``, ``WriteAttributes``). Anything else is refused with ``NotAuthorizedException:
+A client attempted to write unauthorized attribute`` (seen in aws/aws-sdk-js#1319 and
+amazon-archives/amazon-cognito-identity-js#397). This matters to attributes for access control: a claim
+that decides access must be one the user cannot edit.
+
+``email_verified`` and ``phone_number_verified`` are not among the standard attributes a client writes by
+default (the ``ReadAttributes`` text names them apart from "the standard attributes"; a sign-up that set
+``email_verified`` got the same refusal, aws/aws-sdk-js#3603).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: The standard attributes of a user pool (Amazon Cognito Developer Guide, "Working with user
+#: attributes", "Standard attributes"), without ``sub``, which no one writes.
+STANDARD_ATTRIBUTES = frozenset(
+    {
+        "address",
+        "birthdate",
+        "email",
+        "family_name",
+        "gender",
+        "given_name",
+        "locale",
+        "middle_name",
+        "name",
+        "nickname",
+        "phone_number",
+        "picture",
+        "preferred_username",
+        "profile",
+        "updated_at",
+        "website",
+        "zoneinfo",
+    }
+)
+
+
+def unwritable(names: Iterable[str], write_attributes: list[str] | None) -> list[str]:
+    """The attributes among ``names`` that an app client with these ``WriteAttributes`` (``None`` or
+    empty: never specified) may not write for its users."""
+    allowed = set(write_attributes) if write_attributes else STANDARD_ATTRIBUTES
+    return [name for name in names if name not in allowed]

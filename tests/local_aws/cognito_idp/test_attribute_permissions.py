@@ -1,0 +1,115 @@
+"""A user changes only the attributes their app client may write (``WriteAttributes``).
+
+moto lets ``UpdateUserAttributes`` write any attribute; AWS refuses what the app client may not write
+with ``NotAuthorizedException: A client attempted to write unauthorized attribute`` (Amazon Cognito API
+Reference, ``CreateUserPoolClient``, ``WriteAttributes``). A claim that decides access (attributes for
+access control, role mapping rules) must be one the user cannot edit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.local_aws_fixtures import UserPool, error_of
+
+REFUSED = ("NotAuthorizedException", "A client attempted to write unauthorized attribute")
+
+
+@pytest.fixture(scope="module")
+def users(endpoint) -> dict[str, Any]:
+    """A user pool with the custom attribute ``team``, one app client that names no WriteAttributes and
+    one that may write ``custom:team``."""
+    idp = endpoint.client("cognito-idp")
+    pool_id = idp.create_user_pool(
+        PoolName="attribute-permissions",
+        Schema=[{"Name": "team", "AttributeDataType": "String", "Mutable": True}],
+    )["UserPool"]["Id"]
+
+    def client(name: str, **settings: Any) -> UserPool:
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=name, ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"], **settings
+        )["UserPoolClient"]["ClientId"]
+        return UserPool(pool_id, client_id, f"cognito-idp.us-east-1.amazonaws.com/{pool_id}")
+
+    return {
+        "idp": idp,
+        "pool_id": pool_id,
+        "default": client("default"),
+        "team-writer": client("team-writer", WriteAttributes=["custom:team", "email"]),
+    }
+
+
+def team_of(users: dict[str, Any], username: str) -> str | None:
+    answer = users["idp"].admin_get_user(UserPoolId=users["pool_id"], Username=username)
+    return {a["Name"]: a["Value"] for a in answer["UserAttributes"]}.get("custom:team")
+
+
+def set_team(users: dict[str, Any], username: str, team: str) -> None:
+    users["idp"].admin_update_user_attributes(
+        UserPoolId=users["pool_id"],
+        Username=username,
+        UserAttributes=[{"Name": "custom:team", "Value": team}],
+    )
+
+
+def test_a_client_without_write_attributes_lets_users_write_standard_attributes_only(users):
+    idp, client = users["idp"], users["default"]
+    access = client.sign_in(idp, "rosa")["access"]
+    set_team(users, "rosa", "red")  # the administrator may (AdminUpdateUserAttributes)
+    refused = error_of(
+        idp.update_user_attributes,
+        AccessToken=access,
+        UserAttributes=[{"Name": "custom:team", "Value": "blue"}],
+    )
+    assert refused == REFUSED
+    assert team_of(users, "rosa") == "red"
+    # One unwritable attribute refuses the whole request: nothing of it is written.
+    assert (
+        error_of(
+            idp.update_user_attributes,
+            AccessToken=access,
+            UserAttributes=[{"Name": "nickname", "Value": "Ro"}, {"Name": "custom:team", "Value": "blue"}],
+        )
+        == REFUSED
+    )
+    answer = idp.admin_get_user(UserPoolId=users["pool_id"], Username="rosa")
+    assert "nickname" not in {a["Name"] for a in answer["UserAttributes"]}
+    assert team_of(users, "rosa") == "red"
+    # Standard attributes are the default write permissions; *_verified are not among them.
+    idp.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "nickname", "Value": "Ro"}])
+    assert (
+        error_of(
+            idp.update_user_attributes,
+            AccessToken=access,
+            UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+        )
+        == REFUSED
+    )
+
+
+def test_a_client_with_write_attributes_lets_users_write_exactly_those(users):
+    idp, client = users["idp"], users["team-writer"]
+    access = client.sign_in(idp, "bruno")["access"]
+    set_team(users, "bruno", "blue")
+    idp.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "custom:team", "Value": "green"}])
+    assert team_of(users, "bruno") == "green"
+    assert (
+        error_of(
+            idp.update_user_attributes,
+            AccessToken=access,
+            UserAttributes=[{"Name": "nickname", "Value": "B"}],
+        )
+        == REFUSED
+    )
+
+
+def test_a_token_the_local_aws_did_not_issue_is_still_refused_by_moto(users):
+    idp = users["idp"]
+    code, _ = error_of(
+        idp.update_user_attributes,
+        AccessToken="not-a-token",
+        UserAttributes=[{"Name": "custom:team", "Value": "blue"}],
+    )
+    assert code == "NotAuthorizedException"
