@@ -189,7 +189,12 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
     oidc_providers = OidcProviders(internal, providers)
     # User pool tokens: moto issues them, the local AWS re-signs them with a key of this run.
     user_pool_key = UserPoolSigningKey()
-    token_issuer = TokenIssuer(user_pool_key, clock.now, user_pools.group_roles(internal))
+    token_issuer = TokenIssuer(
+        user_pool_key,
+        clock.now,
+        user_pools.group_roles(internal),
+        user_pools.client_read_attributes(internal),
+    )
     user_pool_tokens = UserPoolTokensLayer(
         token_issuer,
         user_pool_key,

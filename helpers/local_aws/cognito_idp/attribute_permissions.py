@@ -1,4 +1,4 @@
-"""Which user attributes an app client may write for its users (``WriteAttributes``).
+"""Which user attributes an app client may write (``WriteAttributes``) and read (``ReadAttributes``).
 
 moto lets a user change any of their attributes with their access token (``UpdateUserAttributes``). AWS
 checks the attributes against the app client the token was issued for: "After your user authenticates
@@ -10,6 +10,12 @@ A client attempted to write unauthorized attribute`` (seen in aws/aws-sdk-js#131
 amazon-archives/amazon-cognito-identity-js#397). This matters to attributes for access control: a claim
 that decides access must be one the user cannot edit.
 
+Reading: "When you don't specify the ReadAttributes for your app client, your app can read the values of
+email_verified, phone_number_verified, and the standard attributes of your user pool" (same page,
+``ReadAttributes``), so a custom attribute reaches the app, and its ID tokens, only if the client's
+``ReadAttributes`` name it. moto puts every custom attribute in every ID token; :func:`unreadable_claims`
+names those the token issuer takes out again.
+
 ``email_verified`` and ``phone_number_verified`` are not among the standard attributes a client writes by
 default (the ``ReadAttributes`` text names them apart from "the standard attributes"; a sign-up that set
 ``email_verified`` got the same refusal, aws/aws-sdk-js#3603).
@@ -17,7 +23,8 @@ default (the ``ReadAttributes`` text names them apart from "the standard attribu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 #: The standard attributes of a user pool (Amazon Cognito Developer Guide, "Working with user
 #: attributes", "Standard attributes"), without ``sub``, which no one writes.
@@ -49,3 +56,10 @@ def unwritable(names: Iterable[str], write_attributes: list[str] | None) -> list
     empty: never specified) may not write for its users."""
     allowed = set(write_attributes) if write_attributes else STANDARD_ATTRIBUTES
     return [name for name in names if name not in allowed]
+
+
+def unreadable_claims(claims: Mapping[str, Any], read_attributes: list[str] | None) -> list[str]:
+    """The custom attributes among an ID token's ``claims`` that an app client with these
+    ``ReadAttributes`` (``None`` or empty: never specified) may not read."""
+    allowed = set(read_attributes or ())
+    return [name for name in claims if name.startswith("custom:") and name not in allowed]

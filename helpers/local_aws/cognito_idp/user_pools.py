@@ -45,10 +45,7 @@ def pool_exists(internal: InternalAWS) -> Callable[[str], bool]:
     return exists
 
 
-def client_write_attributes(internal: InternalAWS) -> Callable[[str, str], list[str] | None]:
-    """``(user_pool_id, client_id)`` → the app client's ``WriteAttributes`` (``None``: never specified,
-    or no such client)."""
-
+def _client_attributes(internal: InternalAWS, setting: str) -> Callable[[str, str], list[str] | None]:
     def read(user_pool_id: str, client_id: str) -> list[str] | None:
         from botocore.exceptions import ClientError
 
@@ -58,6 +55,18 @@ def client_write_attributes(internal: InternalAWS) -> Callable[[str, str], list[
             )
         except ClientError:
             return None
-        return found["UserPoolClient"].get("WriteAttributes")
+        return found["UserPoolClient"].get(setting)
 
     return read
+
+
+def client_write_attributes(internal: InternalAWS) -> Callable[[str, str], list[str] | None]:
+    """``(user_pool_id, client_id)`` → the app client's ``WriteAttributes`` (``None``: never specified,
+    or no such client)."""
+    return _client_attributes(internal, "WriteAttributes")
+
+
+def client_read_attributes(internal: InternalAWS) -> Callable[[str, str], list[str] | None]:
+    """``(user_pool_id, client_id)`` → the app client's ``ReadAttributes`` (``None``: never specified,
+    or no such client)."""
+    return _client_attributes(internal, "ReadAttributes")

@@ -1,15 +1,19 @@
-"""A user changes only the attributes their app client may write (``WriteAttributes``).
+"""A user changes only the attributes their app client may write (``WriteAttributes``), and an app
+client's ID tokens carry only the custom attributes it may read (``ReadAttributes``).
 
 moto lets ``UpdateUserAttributes`` write any attribute; AWS refuses what the app client may not write
 with ``NotAuthorizedException: A client attempted to write unauthorized attribute`` (Amazon Cognito API
 Reference, ``CreateUserPoolClient``, ``WriteAttributes``). A claim that decides access (attributes for
-access control, role mapping rules) must be one the user cannot edit.
+access control, role mapping rules) must be one the user cannot edit. moto also puts every custom
+attribute in every ID token; without ``ReadAttributes`` a client reads only the standard attributes
+(same page, ``ReadAttributes``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import jwt
 import pytest
 
 from tests.support.local_aws_fixtures import UserPool, error_of
@@ -38,6 +42,8 @@ def users(endpoint) -> dict[str, Any]:
         "pool_id": pool_id,
         "default": client("default"),
         "team-writer": client("team-writer", WriteAttributes=["custom:team", "email"]),
+        "team-reader": client("team-reader", ReadAttributes=["custom:team", "email"]),
+        "email-reader": client("email-reader", ReadAttributes=["email"]),
     }
 
 
@@ -113,3 +119,17 @@ def test_a_token_the_local_aws_did_not_issue_is_still_refused_by_moto(users):
         UserAttributes=[{"Name": "custom:team", "Value": "blue"}],
     )
     assert code == "NotAuthorizedException"
+
+
+def test_id_tokens_carry_the_custom_attributes_the_client_may_read_and_no_other(users):
+    set_team(users, "rosa", "red")
+    id_claims = {
+        kind: jwt.decode(users[kind].sign_in(users["idp"], "rosa")["id"], options={"verify_signature": False})
+        for kind in ("team-reader", "email-reader", "default")
+    }
+    assert id_claims["team-reader"]["custom:team"] == "red"
+    assert "custom:team" not in id_claims["email-reader"]
+    assert "custom:team" not in id_claims["default"]  # no ReadAttributes: standard attributes only
+    # The user still has the attribute; only the tokens of clients that may not read it lack it.
+    assert team_of(users, "rosa") == "red"
+    assert all(claims["token_use"] == "id" and claims["sub"] for claims in id_claims.values())
