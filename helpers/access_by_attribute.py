@@ -26,6 +26,7 @@ changes anything (``course.NotCreatedByTheCourse``).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +64,17 @@ class Teams:
     passwords: dict[str, str] = field(repr=False, compare=False)
 
 
+_clients: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _client(aws: Target, service: str) -> Any:
+    """One client per session and service: making a client costs far more than a request here."""
+    per_service = _clients.setdefault(aws.session, {})
+    if service not in per_service:
+        per_service[service] = aws.session.client(service)
+    return per_service[service]
+
+
 def teams_bucket(aws: Target) -> str:
     return course.course_bucket(aws, BUCKET_PURPOSE)
 
@@ -74,16 +86,16 @@ def table_arn(aws: Target) -> str:
 def check_names_are_free(aws: Target) -> None:
     """Raise ``course.NotCreatedByTheCourse`` if the role, the table or the bucket of this notebook
     exists without the course's tag. Reads only."""
-    if course._role_is_the_courses(aws.session.client("iam"), AUTHENTICATED_ROLE) is False:
+    if course._role_is_the_courses(_client(aws, "iam"), AUTHENTICATED_ROLE) is False:
         raise course.NotCreatedByTheCourse("IAM role", AUTHENTICATED_ROLE)
-    dynamodb = aws.session.client("dynamodb")
+    dynamodb = _client(aws, "dynamodb")
     try:
         arn = dynamodb.describe_table(TableName=TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
         arn = None
     if arn and not course._table_is_the_courses(dynamodb, arn):
         raise course.NotCreatedByTheCourse("DynamoDB table", TABLE)
-    if course._bucket_is_the_courses(aws.session.client("s3"), teams_bucket(aws)) is False:
+    if course._bucket_is_the_courses(_client(aws, "s3"), teams_bucket(aws)) is False:
         raise course.NotCreatedByTheCourse("S3 bucket", teams_bucket(aws))
 
 
@@ -100,7 +112,7 @@ def _find_user_pool(idp: Any) -> str | None:
 def ensure_user_pool(aws: Target) -> tuple[course.UserPool, str]:
     """The user pool with the custom attribute ``team``; its app client (may read ``custom:team``, not
     write it) and the id of :data:`DEFAULT_READS_CLIENT`."""
-    idp = aws.session.client("cognito-idp")
+    idp = _client(aws, "cognito-idp")
     pool_id = _find_user_pool(idp)
     if pool_id is None:
         pool_id = idp.create_user_pool(
@@ -131,7 +143,7 @@ def ensure_user_pool(aws: Target) -> tuple[course.UserPool, str]:
 def ensure_member(aws: Target, user_pool: course.UserPool, username: str, team: str) -> str:
     """The user, in ``team`` (set again on every call), with a fresh password, returned (never printed)."""
     password = course.ensure_user(aws, user_pool, username)
-    aws.session.client("cognito-idp").admin_update_user_attributes(
+    _client(aws, "cognito-idp").admin_update_user_attributes(
         UserPoolId=user_pool.user_pool_id,
         Username=username,
         UserAttributes=[{"Name": TEAM_ATTRIBUTE, "Value": team}],
@@ -159,7 +171,7 @@ def identity_pool_settings(user_pool: course.UserPool) -> dict[str, Any]:
 def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
     """The identity pool, created or brought back to :func:`identity_pool_settings` (for example after
     the user pool was made anew, which gives its app client another id)."""
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = _client(aws, "cognito-identity")
     settings = identity_pool_settings(user_pool)
     pool_id = course.find_identity_pool(cognito_identity, IDENTITY_POOL_NAME)
     if pool_id is None:
@@ -177,7 +189,7 @@ def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
 
 def ensure_team_data(aws: Target) -> tuple[str, str]:
     """Each team's plan in the teams bucket and its note in ``TeamNotes`` (both tagged); their names."""
-    s3 = aws.session.client("s3")
+    s3 = _client(aws, "s3")
     bucket = teams_bucket(aws)
     ours = course._bucket_is_the_courses(s3, bucket)
     if ours is False:
@@ -192,7 +204,7 @@ def ensure_team_data(aws: Target) -> tuple[str, str]:
         s3.put_bucket_tagging(
             Bucket=bucket, Tagging={"TagSet": [{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}]}
         )
-    dynamodb = aws.session.client("dynamodb")
+    dynamodb = _client(aws, "dynamodb")
     try:
         arn = dynamodb.describe_table(TableName=TABLE)["Table"]["TableArn"]
         if not course._table_is_the_courses(dynamodb, arn):
@@ -253,11 +265,32 @@ def _outcome(call: Any, **params: Any) -> str:
     return "allowed"
 
 
+_checking_session: Any = None
+
+
+def _checking_clients(session: Any) -> tuple[Any, Any]:
+    """S3 and DynamoDB clients signed with ``session``'s credentials, made from one shared boto3 Session
+    (a new Session loads every service model again, about ten times slower than a shared one)."""
+    import boto3
+
+    global _checking_session
+    if _checking_session is None:
+        _checking_session = boto3.Session()
+    credentials = session.get_credentials().get_frozen_credentials()
+    keys = {
+        "aws_access_key_id": credentials.access_key,
+        "aws_secret_access_key": credentials.secret_key,
+        "aws_session_token": credentials.token,
+        "region_name": session.region_name,
+    }
+    return _checking_session.client("s3", **keys), _checking_session.client("dynamodb", **keys)
+
+
 def team_access(session: Any, teams: Teams) -> dict[str, str]:
     """For each team, whether a session may read that team's plan in S3 and its note in DynamoDB, as
     ``"S3 allowed, DynamoDB denied"``. Only AWS's access-denied answers count as denied; any other
     error is raised."""
-    s3, dynamodb = session.client("s3"), session.client("dynamodb")
+    s3, dynamodb = _checking_clients(session)
     return {
         team: f"S3 {_outcome(s3.get_object, Bucket=teams.bucket, Key=f'teams/{team}/plan.txt')}, "
         f"DynamoDB {_outcome(dynamodb.get_item, TableName=teams.table, Key={'team': {'S': team}})}"
