@@ -36,7 +36,6 @@ from .cognito_identity.open_id_token import DISCOVERY_PATH, JWKS_PATH, OpenIdTok
 from .cognito_identity.provider_logins import ProviderLogins
 from .cognito_identity.responses import CognitoIdentityLayer
 from .cognito_idp import user_pools
-from .cognito_idp.attribute_permissions import AttributeWritePermissionsLayer
 from .cognito_idp.responses import TOKEN_OPERATIONS, UserPoolTokensLayer
 from .cognito_idp.signing_key import UserPoolSigningKey
 from .cognito_idp.token_issuer import TokenIssuer
@@ -190,12 +189,18 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
     oidc_providers = OidcProviders(internal, providers)
     # User pool tokens: moto issues them, the local AWS re-signs them with a key of this run.
     user_pool_key = UserPoolSigningKey()
-    token_issuer = TokenIssuer(user_pool_key, clock.now, user_pools.group_roles(internal))
-    user_pool_tokens = UserPoolTokensLayer(
-        token_issuer, user_pool_key, lambda: moto.app("cognito-idp"), user_pools.pool_exists(internal)
+    token_issuer = TokenIssuer(
+        user_pool_key,
+        clock.now,
+        user_pools.group_roles(internal),
+        user_pools.client_read_attributes(internal),
     )
-    attribute_permissions = AttributeWritePermissionsLayer(
-        token_issuer, user_pools.write_attributes(internal)
+    user_pool_tokens = UserPoolTokensLayer(
+        token_issuer,
+        user_pool_key,
+        lambda: moto.app("cognito-idp"),
+        user_pools.pool_exists(internal),
+        user_pools.client_write_attributes(internal),
     )
     verifier = LoginVerifier(user_pool_key.keys_by_kid, signer)
     ProviderLogins(providers, oidc_providers).register(verifier)
@@ -211,7 +216,6 @@ def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
         iam_watch,
         enforcement,
         user_pool_tokens,
-        attribute_permissions,
         NewBucketTags(lambda: moto.app("s3"), internal),
     )
     layers: list[Layer] = [OpenIdKeysLayer(signer), IdentityProvidersLayer(providers)]
@@ -249,7 +253,6 @@ def routing_table(
     iam_watch: IamChangeWatch,
     enforcement: EnforcementLayer,
     user_pool_tokens: Layer,
-    attribute_permissions: Layer,
     new_bucket_tags: Layer,
 ) -> RoutingTable:
     """Who answers each (service, operation) once the front door and authorization have passed it."""
@@ -268,10 +271,6 @@ def routing_table(
             # User pools: moto's model; tokens re-signed on the way out, translated back on the way in,
             # and the pools' public keys served by the local AWS.
             Route("cognito-idp", TOKEN_OPERATIONS, [user_pool_tokens], moto=False),
-            # A user may write only the attributes their app client may write (moto does not check).
-            Route(
-                "cognito-idp", frozenset({"UpdateUserAttributes"}), [attribute_permissions, user_pool_tokens]
-            ),
             Route("cognito-idp", None, [user_pool_tokens]),
             # S3: moto's model; a bucket created again under an earlier bucket's name starts untagged.
             Route("s3", None, [new_bucket_tags]),

@@ -1,82 +1,65 @@
-"""App clients' write permissions on user attributes, which moto's cognito-idp does not check.
+"""Which user attributes an app client may write (``WriteAttributes``) and read (``ReadAttributes``).
 
-An app client's ``WriteAttributes`` lists the attributes its users may set on themselves: "After your
-user authenticates in your app, their access token authorizes them to set or modify their own attribute
-value for any attribute in this list. When you don't specify the WriteAttributes for your app client,
-your app can write the values of the Standard attributes of your user pool" (Amazon Cognito user pools
-API Reference, ``UserPoolClientType``,
-https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
-It matters beyond the user pool: identity pools map roles from ID token claims, and a claim users can
-edit lets "any end user assume your role" (Developer Guide, "Using role-based access control").
+moto lets a user change any of their attributes with their access token (``UpdateUserAttributes``). AWS
+checks the attributes against the app client the token was issued for: "After your user authenticates
+in your app, their access token authorizes them to set or modify their own attribute value for any
+attribute in this list. When you don't specify the WriteAttributes for your app client, your app can
+write the values of the Standard attributes of your user pool" (Amazon Cognito API Reference,
+``CreateUserPoolClient``, ``WriteAttributes``). Anything else is refused with ``NotAuthorizedException:
+A client attempted to write unauthorized attribute`` (seen in aws/aws-sdk-js#1319 and
+amazon-archives/amazon-cognito-identity-js#397). This matters to attributes for access control: a claim
+that decides access must be one the user cannot edit.
 
-:class:`AttributeWritePermissionsLayer` refuses ``UpdateUserAttributes`` when the access token's app
-client may not write one of the attributes, with AWS's answer: ``NotAuthorizedException`` "A client
-attempted to write unauthorized attribute" (seen from AWS in aws/aws-sdk-js#1319,
-amazon-archives/amazon-cognito-identity-js#397 and aws-amplify/amplify-js#5345). The administrator's
-operations (``AdminUpdateUserAttributes``...) are not limited by app clients, as on AWS. ``SignUp``
-through an app client is not checked here (moto accepts its attributes as they come).
+Reading: "When you don't specify the ReadAttributes for your app client, your app can read the values of
+email_verified, phone_number_verified, and the standard attributes of your user pool" (same page,
+``ReadAttributes``), so a custom attribute reaches the app, and its ID tokens, only if the client's
+``ReadAttributes`` name it. moto puts every custom attribute in every ID token; :func:`unreadable_claims`
+names those the token issuer takes out again.
+
+``email_verified`` and ``phone_number_verified`` are not among the standard attributes a client writes by
+default (the ``ReadAttributes`` text names them apart from "the standard attributes"; a sign-up that set
+``email_verified`` got the same refusal, aws/aws-sdk-js#3603).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..wire.envelope import StartResponse, envelope_of
-from ..wire.errors import json_error, json_namespace
-from .token_issuer import TokenIssuer
+#: The standard attributes of a user pool (Amazon Cognito Developer Guide, "Working with user
+#: attributes", "Standard attributes"), without ``sub``, which no one writes.
+STANDARD_ATTRIBUTES = frozenset(
+    {
+        "address",
+        "birthdate",
+        "email",
+        "family_name",
+        "gender",
+        "given_name",
+        "locale",
+        "middle_name",
+        "name",
+        "nickname",
+        "phone_number",
+        "picture",
+        "preferred_username",
+        "profile",
+        "updated_at",
+        "website",
+        "zoneinfo",
+    }
+)
 
-UNAUTHORIZED_ATTRIBUTE = "A client attempted to write unauthorized attribute"
 
-#: ``write_attributes(user_pool_id, client_id)`` → the app client's ``WriteAttributes`` (``None``: unset).
-WriteAttributes = Callable[[str, str], "list[str] | None"]
-
-
-def may_write(write_attributes: list[str] | None, attribute: str) -> bool:
-    """Whether users of an app client with these ``WriteAttributes`` may set ``attribute`` themselves.
-
-    Unset (or empty): the standard attributes only, so no ``custom:`` attribute and no ``dev:``
-    (developer-only) attribute.
-    """
-    if write_attributes:
-        return attribute in write_attributes
-    return not attribute.startswith(("custom:", "dev:"))
+def unwritable(names: Iterable[str], write_attributes: list[str] | None) -> list[str]:
+    """The attributes among ``names`` that an app client with these ``WriteAttributes`` (``None`` or
+    empty: never specified) may not write for its users."""
+    allowed = set(write_attributes) if write_attributes else STANDARD_ATTRIBUTES
+    return [name for name in names if name not in allowed]
 
 
-class AttributeWritePermissionsLayer:
-    """Refuses a user's ``UpdateUserAttributes`` for attributes their app client may not write.
-
-    Only access tokens this local AWS issued (``issuer``) are checked; any other token goes on to moto,
-    which refuses it as AWS does.
-    """
-
-    def __init__(self, issuer: TokenIssuer, write_attributes: WriteAttributes) -> None:
-        self.issuer = issuer
-        self._write_attributes = write_attributes
-
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
-        envelope = envelope_of(environ)
-        if envelope is None or envelope.operation != "UpdateUserAttributes":
-            return None
-        document = envelope.document
-        if not isinstance(document, dict) or not isinstance(document.get("AccessToken"), str):
-            return None
-        token = document["AccessToken"]
-        if self.issuer.original_access_token(token) is None:
-            return None
-        import jwt
-
-        # A token this local AWS signed and still knows: its claims need no second check here.
-        claims = jwt.decode(token, options={"verify_signature": False})
-        user_pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
-        allowed = self._write_attributes(user_pool_id, str(claims.get("client_id", "")))
-        attributes = document.get("UserAttributes")
-        if not isinstance(attributes, list):
-            return None  # malformed: moto answers it with AWS's validation error
-        names = [item.get("Name") for item in attributes if isinstance(item, dict)]
-        if all(isinstance(name, str) and may_write(allowed, name) for name in names):
-            return None
-        denial = json_error(
-            "NotAuthorizedException", UNAUTHORIZED_ATTRIBUTE, namespace=json_namespace("cognito-idp")
-        )
-        return denial.send(start_response, environ.get("REQUEST_METHOD", "POST"))
+def unreadable_claims(claims: Mapping[str, Any], read_attributes: list[str] | None) -> list[str]:
+    """The custom attributes among an ID token's ``claims`` that an app client with these
+    ``ReadAttributes`` (``None`` or empty: never specified) may not read."""
+    allowed = set(read_attributes or ())
+    return [name for name in claims if name.startswith("custom:") and name not in allowed]

@@ -6,6 +6,8 @@
 * **Tokens in.** Every other operation that takes an ``AccessToken`` (``GetUser``, ``GlobalSignOut``,
   ``ChangePassword``...) reaches moto with moto's token in place of the re-signed one. A token this
   local AWS did not sign is passed on unchanged, and moto refuses it as AWS does (``NotAuthorizedException``).
+  ``UpdateUserAttributes`` is first checked against the app client's ``WriteAttributes``
+  (:mod:`.attribute_permissions`), which moto does not do.
 * **Public keys.** ``GET /<userPoolId>/.well-known/jwks.json`` and ``.../openid-configuration`` (served
   unsigned, as AWS serves them: Developer Guide, "Verifying a JSON Web Token") answer with the run's key.
 """
@@ -19,6 +21,8 @@ from io import BytesIO
 from typing import Any
 
 from ..wire.envelope import StartResponse, WSGIApp, envelope_of
+from . import exceptions
+from .attribute_permissions import unwritable
 from .signing_key import ALGORITHM, UserPoolSigningKey
 from .token_issuer import TokenIssuer
 
@@ -41,7 +45,8 @@ def _json(start_response: StartResponse, status: str, payload: Any) -> list[byte
 class UserPoolTokensLayer:
     """Re-signs the tokens moto issues, translates them back for moto, and serves the pools' keys.
 
-    ``moto_app()`` is moto's cognito-idp application; ``pool_exists(user_pool_id)`` asks moto's model.
+    ``moto_app()`` is moto's cognito-idp application; ``pool_exists(user_pool_id)`` and
+    ``write_attributes(user_pool_id, client_id)`` (an app client's ``WriteAttributes``) ask moto's model.
     """
 
     def __init__(
@@ -50,11 +55,13 @@ class UserPoolTokensLayer:
         key: UserPoolSigningKey,
         moto_app: Callable[[], WSGIApp],
         pool_exists: Callable[[str], bool],
+        write_attributes: Callable[[str, str], list[str] | None] | None = None,
     ) -> None:
         self.issuer = issuer
         self.key = key
         self._moto_app = moto_app
         self._pool_exists = pool_exists
+        self._write_attributes = write_attributes
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
         envelope = envelope_of(environ)
@@ -64,6 +71,8 @@ class UserPoolTokensLayer:
             return self.well_known(environ, start_response)
         if envelope.operation in TOKEN_OPERATIONS:
             return self.issue_tokens(environ, start_response)
+        if envelope.operation == "UpdateUserAttributes" and not self.may_write(envelope.document):
+            return exceptions.unauthorized_attribute_write().send(start_response)
         self.translate_access_token(environ, envelope.document)
         return None
 
@@ -98,6 +107,25 @@ class UserPoolTokensLayer:
         return [body]
 
     # -- tokens in ----------------------------------------------------------------------------------
+
+    def may_write(self, document: Any) -> bool:
+        """Whether an ``UpdateUserAttributes`` request writes only attributes that the app client its
+        access token was issued for may write. A token this local AWS did not issue is left to moto."""
+        if self._write_attributes is None or not isinstance(document, dict):
+            return True
+        token, attributes = document.get("AccessToken"), document.get("UserAttributes")
+        if not isinstance(token, str) or self.issuer.original_access_token(token) is None:
+            return True
+        if not isinstance(attributes, list):
+            return True  # moto answers a malformed request
+        import jwt
+
+        # Our own token (the issuer remembers it), so its claims need no second check here.
+        claims = jwt.decode(token, options={"verify_signature": False})
+        user_pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
+        names = [item.get("Name") for item in attributes if isinstance(item, dict)]
+        allowed = self._write_attributes(user_pool_id, str(claims.get("client_id", "")))
+        return not unwritable([name for name in names if isinstance(name, str)], allowed)
 
     def translate_access_token(self, environ: dict[str, Any], document: Any) -> None:
         """Put moto's access token in place of the one this local AWS issued for it."""

@@ -11,6 +11,9 @@ adds to ID tokens what AWS's carry when the user's groups have IAM roles (Amazon
   ranks after every group with one); when several groups share the lowest value with different roles,
   the claim is left out.
 
+and takes out of ID tokens the custom attributes the app client may not read (moto puts them all in;
+:mod:`.attribute_permissions`).
+
 moto looks access tokens up by value (``GetUser``, ``GlobalSignOut`` and the other operations that take
 an ``AccessToken``), so the issuer remembers which of moto's tokens each re-signed access token stands
 for; :meth:`TokenIssuer.original_access_token` translates on the way in. moto's own tokens never leave
@@ -23,10 +26,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from .attribute_permissions import unreadable_claims
 from .signing_key import UserPoolSigningKey
 
 #: ``group_roles(user_pool_id, group)`` → the group's role ARN and precedence (``None`` when unset).
 GroupRoles = Callable[[str, str], "tuple[str | None, int | None]"]
+#: ``read_attributes(user_pool_id, client_id)`` → the app client's ``ReadAttributes`` (``None``: unset).
+ReadAttributes = Callable[[str, str], "list[str] | None"]
 
 _NO_PRECEDENCE = 2**31  # the maximum Precedence is 2^31-1: a group without one ranks after them all
 
@@ -50,10 +56,17 @@ def roles_claims(groups: list[tuple[str | None, int | None]]) -> dict[str, Any]:
 class TokenIssuer:
     """Re-signs moto's user pool tokens for one local AWS, and remembers moto's access tokens."""
 
-    def __init__(self, key: UserPoolSigningKey, now: Callable[[], float], group_roles: GroupRoles) -> None:
+    def __init__(
+        self,
+        key: UserPoolSigningKey,
+        now: Callable[[], float],
+        group_roles: GroupRoles,
+        read_attributes: ReadAttributes | None = None,
+    ) -> None:
         self.key = key
         self._now = now
         self._group_roles = group_roles
+        self._read_attributes = read_attributes
         self._lock = threading.Lock()
         self._moto_access_tokens: dict[str, str] = {}
 
@@ -90,6 +103,11 @@ class TokenIssuer:
                 claims[name] += shift
         if id_token and claims.get("cognito:groups"):
             claims.update(self._roles_of(claims))
+        if id_token and self._read_attributes is not None:
+            user_pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
+            readable = self._read_attributes(user_pool_id, str(claims.get("aud", "")))
+            for name in unreadable_claims(claims, readable):
+                del claims[name]
         return self.key.sign(claims)
 
     def _roles_of(self, claims: dict[str, Any]) -> dict[str, Any]:

@@ -45,19 +45,28 @@ def pool_exists(internal: InternalAWS) -> Callable[[str], bool]:
     return exists
 
 
-def write_attributes(internal: InternalAWS) -> Callable[[str, str], list[str] | None]:
-    """``(user_pool_id, client_id)`` → the app client's ``WriteAttributes`` (``None`` when unset, or when
-    there is no such client: moto then refuses the request itself)."""
-
+def _client_attributes(internal: InternalAWS, setting: str) -> Callable[[str, str], list[str] | None]:
     def read(user_pool_id: str, client_id: str) -> list[str] | None:
         from botocore.exceptions import ClientError
 
         try:
-            client = internal.client("cognito-idp", _region_of(user_pool_id)).describe_user_pool_client(
+            found = internal.client("cognito-idp", _region_of(user_pool_id)).describe_user_pool_client(
                 UserPoolId=user_pool_id, ClientId=client_id
-            )["UserPoolClient"]
+            )
         except ClientError:
             return None
-        return client.get("WriteAttributes") or None
+        return found["UserPoolClient"].get(setting)
 
     return read
+
+
+def client_write_attributes(internal: InternalAWS) -> Callable[[str, str], list[str] | None]:
+    """``(user_pool_id, client_id)`` → the app client's ``WriteAttributes`` (``None``: never specified,
+    or no such client)."""
+    return _client_attributes(internal, "WriteAttributes")
+
+
+def client_read_attributes(internal: InternalAWS) -> Callable[[str, str], list[str] | None]:
+    """``(user_pool_id, client_id)`` → the app client's ``ReadAttributes`` (``None``: never specified,
+    or no such client)."""
+    return _client_attributes(internal, "ReadAttributes")

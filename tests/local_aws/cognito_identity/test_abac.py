@@ -24,8 +24,6 @@ PASSWORD = "Passw0rd!-long"
 TAGS_CLAIM = "https://aws.amazon.com/tags"
 
 
-
-
 TEAM_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
@@ -84,7 +82,11 @@ def abac(endpoint) -> dict[str, Any]:
         Schema=[{"Name": "team", "AttributeDataType": "String", "Mutable": False}],
     )["UserPool"]["Id"]
     client_id = idp.create_user_pool_client(
-        UserPoolId=user_pool_id, ClientName="web", ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"]
+        UserPoolId=user_pool_id,
+        ClientName="web",
+        ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"],
+        # The ID token carries custom:team only for a client that may read it.
+        ReadAttributes=["custom:team"],
     )["UserPoolClient"]["ClientId"]
     users = {
         "idp": idp,

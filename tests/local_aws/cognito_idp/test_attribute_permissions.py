@@ -1,121 +1,135 @@
-"""A user may write only the attributes their app client may write (``WriteAttributes``).
+"""A user changes only the attributes their app client may write (``WriteAttributes``), and an app
+client's ID tokens carry only the custom attributes it may read (``ReadAttributes``).
 
-Amazon Cognito user pools API Reference, ``UserPoolClientType``: the access token authorizes users "to
-set or modify their own attribute value for any attribute in this list"; without the list, "the Standard
-attributes". Anything else: ``NotAuthorizedException`` "A client attempted to write unauthorized
-attribute", and nothing changes. moto alone lets a user write any attribute, including a ``custom:``
-one an identity pool maps roles from.
+moto lets ``UpdateUserAttributes`` write any attribute; AWS refuses what the app client may not write
+with ``NotAuthorizedException: A client attempted to write unauthorized attribute`` (Amazon Cognito API
+Reference, ``CreateUserPoolClient``, ``WriteAttributes``). A claim that decides access (attributes for
+access control, role mapping rules) must be one the user cannot edit. moto also puts every custom
+attribute in every ID token; without ``ReadAttributes`` a client reads only the standard attributes
+(same page, ``ReadAttributes``).
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
+import jwt
 import pytest
 
-from helpers.local_aws.cognito_idp.attribute_permissions import UNAUTHORIZED_ATTRIBUTE, may_write
-from tests.support.local_aws_fixtures import error_of
+from tests.support.local_aws_fixtures import UserPool, error_of
 
-REFUSED = ("NotAuthorizedException", UNAUTHORIZED_ATTRIBUTE)
-PASSWORD = "Passw0rd!-long"
+REFUSED = ("NotAuthorizedException", "A client attempted to write unauthorized attribute")
 
 
 @pytest.fixture(scope="module")
-def pool(endpoint) -> dict[str, Any]:
-    """A user pool with ``custom:team`` and three app clients: one that may write ``name`` only, one
-    without ``WriteAttributes`` (standard attributes), one that may also write ``custom:team``."""
+def users(endpoint) -> dict[str, Any]:
+    """A user pool with the custom attribute ``team``, one app client that names no WriteAttributes and
+    one that may write ``custom:team``."""
     idp = endpoint.client("cognito-idp")
     pool_id = idp.create_user_pool(
-        PoolName=f"attributes-{uuid.uuid4().hex[:8]}",
+        PoolName="attribute-permissions",
         Schema=[{"Name": "team", "AttributeDataType": "String", "Mutable": True}],
     )["UserPool"]["Id"]
 
-    def client(name: str, **write: Any) -> str:
-        return idp.create_user_pool_client(
-            UserPoolId=pool_id, ClientName=name, ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"], **write
+    def client(name: str, **settings: Any) -> UserPool:
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName=name, ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"], **settings
         )["UserPoolClient"]["ClientId"]
+        return UserPool(pool_id, client_id, f"cognito-idp.us-east-1.amazonaws.com/{pool_id}")
 
     return {
         "idp": idp,
         "pool_id": pool_id,
-        "name only": client("name-only", WriteAttributes=["name"]),
-        "standard": client("standard"),
-        "with team": client("with-team", WriteAttributes=["name", "custom:team"]),
+        "default": client("default"),
+        "team-writer": client("team-writer", WriteAttributes=["custom:team", "email"]),
+        "team-reader": client("team-reader", ReadAttributes=["custom:team", "email"]),
+        "email-reader": client("email-reader", ReadAttributes=["email"]),
     }
 
 
-def access_token(pool: dict[str, Any], client: str, user: str) -> str:
-    idp = pool["idp"]
-    try:
-        idp.admin_create_user(UserPoolId=pool["pool_id"], Username=user, MessageAction="SUPPRESS")
-        idp.admin_set_user_password(
-            UserPoolId=pool["pool_id"], Username=user, Password=PASSWORD, Permanent=True
-        )
-        idp.admin_update_user_attributes(
-            UserPoolId=pool["pool_id"],
-            Username=user,
-            UserAttributes=[{"Name": "custom:team", "Value": "support"}, {"Name": "name", "Value": user}],
-        )
-    except idp.exceptions.UsernameExistsException:
-        pass
-    return idp.admin_initiate_auth(
-        UserPoolId=pool["pool_id"],
-        ClientId=pool[client],
-        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user, "PASSWORD": PASSWORD},
-    )["AuthenticationResult"]["AccessToken"]
+def team_of(users: dict[str, Any], username: str) -> str | None:
+    answer = users["idp"].admin_get_user(UserPoolId=users["pool_id"], Username=username)
+    return {a["Name"]: a["Value"] for a in answer["UserAttributes"]}.get("custom:team")
 
 
-def attributes_of(pool: dict[str, Any], user: str) -> dict[str, str]:
-    found = pool["idp"].admin_get_user(UserPoolId=pool["pool_id"], Username=user)["UserAttributes"]
-    return {item["Name"]: item["Value"] for item in found if item["Name"] in ("name", "custom:team")}
-
-
-@pytest.mark.parametrize("client", ["name only", "standard"])
-def test_a_user_cannot_write_a_custom_attribute_their_app_client_may_not_write(pool, client):
-    user = f"user-{client.replace(' ', '-')}"
-    token = access_token(pool, client, user)
-    before = attributes_of(pool, user)
-    for attributes in (
-        [{"Name": "custom:team", "Value": "editors"}],
-        [{"Name": "name", "Value": "Someone"}, {"Name": "custom:team", "Value": "editors"}],
-    ):
-        refused = error_of(pool["idp"].update_user_attributes, AccessToken=token, UserAttributes=attributes)
-        assert refused == REFUSED
-        assert attributes_of(pool, user) == before  # not even the allowed one changed
-
-    pool["idp"].update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "name", "Value": "New"}])
-    assert attributes_of(pool, user) == {**before, "name": "New"}
-
-
-def test_a_user_may_write_what_their_app_client_may_write(pool):
-    token = access_token(pool, "with team", "writer")
-    pool["idp"].update_user_attributes(
-        AccessToken=token, UserAttributes=[{"Name": "custom:team", "Value": "editors"}]
+def set_team(users: dict[str, Any], username: str, team: str) -> None:
+    users["idp"].admin_update_user_attributes(
+        UserPoolId=users["pool_id"],
+        Username=username,
+        UserAttributes=[{"Name": "custom:team", "Value": team}],
     )
-    assert attributes_of(pool, "writer")["custom:team"] == "editors"
 
 
-def test_the_administrator_is_not_limited_by_app_clients(pool):
-    access_token(pool, "name only", "managed")
-    pool["idp"].admin_update_user_attributes(
-        UserPoolId=pool["pool_id"], Username="managed", UserAttributes=[{"Name": "custom:team", "Value": "x"}]
+def test_a_client_without_write_attributes_lets_users_write_standard_attributes_only(users):
+    idp, client = users["idp"], users["default"]
+    access = client.sign_in(idp, "rosa")["access"]
+    set_team(users, "rosa", "red")  # the administrator may (AdminUpdateUserAttributes)
+    refused = error_of(
+        idp.update_user_attributes,
+        AccessToken=access,
+        UserAttributes=[{"Name": "custom:team", "Value": "blue"}],
     )
-    assert attributes_of(pool, "managed")["custom:team"] == "x"
+    assert refused == REFUSED
+    assert team_of(users, "rosa") == "red"
+    # One unwritable attribute refuses the whole request: nothing of it is written.
+    assert (
+        error_of(
+            idp.update_user_attributes,
+            AccessToken=access,
+            UserAttributes=[{"Name": "nickname", "Value": "Ro"}, {"Name": "custom:team", "Value": "blue"}],
+        )
+        == REFUSED
+    )
+    answer = idp.admin_get_user(UserPoolId=users["pool_id"], Username="rosa")
+    assert "nickname" not in {a["Name"] for a in answer["UserAttributes"]}
+    assert team_of(users, "rosa") == "red"
+    # Standard attributes are the default write permissions; *_verified are not among them.
+    idp.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "nickname", "Value": "Ro"}])
+    assert (
+        error_of(
+            idp.update_user_attributes,
+            AccessToken=access,
+            UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+        )
+        == REFUSED
+    )
 
 
-def test_a_token_the_local_aws_did_not_issue_is_refused_as_before(pool):
+def test_a_client_with_write_attributes_lets_users_write_exactly_those(users):
+    idp, client = users["idp"], users["team-writer"]
+    access = client.sign_in(idp, "bruno")["access"]
+    set_team(users, "bruno", "blue")
+    idp.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "custom:team", "Value": "green"}])
+    assert team_of(users, "bruno") == "green"
+    assert (
+        error_of(
+            idp.update_user_attributes,
+            AccessToken=access,
+            UserAttributes=[{"Name": "nickname", "Value": "B"}],
+        )
+        == REFUSED
+    )
+
+
+def test_a_token_the_local_aws_did_not_issue_is_still_refused_by_moto(users):
+    idp = users["idp"]
     code, _ = error_of(
-        pool["idp"].update_user_attributes,
+        idp.update_user_attributes,
         AccessToken="not-a-token",
-        UserAttributes=[{"Name": "custom:team", "Value": "editors"}],
+        UserAttributes=[{"Name": "custom:team", "Value": "blue"}],
     )
     assert code == "NotAuthorizedException"
 
 
-def test_may_write():
-    assert may_write(["name"], "name") and not may_write(["name"], "custom:team")
-    assert may_write(None, "name") and may_write([], "email")
-    assert not may_write(None, "custom:team") and not may_write(None, "dev:secret")
-    assert may_write(["custom:team"], "custom:team")
+def test_id_tokens_carry_the_custom_attributes_the_client_may_read_and_no_other(users):
+    set_team(users, "rosa", "red")
+    id_claims = {
+        kind: jwt.decode(users[kind].sign_in(users["idp"], "rosa")["id"], options={"verify_signature": False})
+        for kind in ("team-reader", "email-reader", "default")
+    }
+    assert id_claims["team-reader"]["custom:team"] == "red"
+    assert "custom:team" not in id_claims["email-reader"]
+    assert "custom:team" not in id_claims["default"]  # no ReadAttributes: standard attributes only
+    # The user still has the attribute; only the tokens of clients that may not read it lack it.
+    assert team_of(users, "rosa") == "red"
+    assert all(claims["token_use"] == "id" and claims["sub"] for claims in id_claims.values())
