@@ -46,6 +46,9 @@ TEAM_ATTRIBUTE = "team"
 USERS: dict[str, str | None] = {"erin": None, "reed": "support", "nadia": None}
 #: What the app client lets users change about themselves (not ``custom:team``).
 WRITABLE_ATTRIBUTES = ["name"]
+#: What the app client may read: a custom attribute reaches its ID tokens only if listed here (AWS API
+#: Reference, CreateUserPoolClient, ReadAttributes), and the Rules mapping reads ``custom:team``.
+READABLE_ATTRIBUTES = ["name", "custom:team"]
 
 SPAM_COMMENT = "comments/spam.txt"
 MODERATION_PREFIX = "moderation/"
@@ -161,6 +164,7 @@ def ensure_user_pool(aws: Target) -> course.UserPool:
             ClientName=USER_POOL_CLIENT,
             ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
             WriteAttributes=WRITABLE_ATTRIBUTES,
+            ReadAttributes=READABLE_ATTRIBUTES,
         )["UserPoolClient"]["ClientId"]
     return course.UserPool(pool_id, client_id, f"cognito-idp.{aws.region}.amazonaws.com/{pool_id}")
 
