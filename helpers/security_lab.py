@@ -23,6 +23,7 @@ the outcome:
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable
@@ -61,7 +62,7 @@ PROFILES = {"alice": "alice@example.com", "bob": "bob@example.com", "mallory": "
 #: The files of the lab's bucket, written again by every :func:`set_up` (attacks overwrite some).
 FILES = {
     "site/index.html": "<h1>Welcome to the lab's shop</h1>",
-    "members/prices.txt": "Members' price of the week: 9.99",
+    "premium/prices.txt": "Premium price of the week: 9.99",
     "admin/audit-log.txt": "Audit log: only administrators read this.",
 }
 ALICES_NOTE = "Buy milk."
@@ -102,12 +103,12 @@ def roles(bucket: str) -> dict[str, tuple[str, str, dict[str, Any]]]:
         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
     }
     own_files = _read(bucket, f"private/{course.SUB}/*")
-    site, members = _policy(_read(bucket, "site/*")), _policy(_read(bucket, "members/*"))
+    site, premium = _policy(_read(bucket, "site/*")), _policy(_read(bucket, "premium/*"))
     whole_bucket = _policy(_read(bucket, "*"))
     return {
-        role_name("NoAud", "Auth"): ("NoAud", "authenticated", members),
+        role_name("NoAud", "Auth"): ("NoAud", "authenticated", premium),
         role_name("AmrWildcard", "Unauth"): ("AmrWildcard", "unauthenticated", site),
-        role_name("AmrWildcard", "Auth"): ("AmrWildcard", "authenticated", members),
+        role_name("AmrWildcard", "Auth"): ("AmrWildcard", "authenticated", premium),
         role_name("GuestWrites", "Unauth"): ("GuestWrites", "unauthenticated", NOTHING_YET),
         role_name("ClassicFlow", "Unauth"): ("ClassicFlow", "unauthenticated", site),
         # The unauthenticated role of the app's first version: the pool no longer gives it to anyone.
@@ -162,6 +163,13 @@ class Lab:
     table: str
     user_pool: course.UserPool
     _passwords: dict[str, str] = field(repr=False, default_factory=dict)
+    _clients: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        """The administrator's client for ``service`` (one per service: creating clients is slow)."""
+        if service not in self._clients:
+            self._clients[service] = self.aws.session.client(service)
+        return self._clients[service]
 
     def role_arn(self, name: str) -> str:
         return f"arn:aws:iam::{self.aws.account_id}:role{course.IAM_PATH}{name}"
@@ -169,14 +177,14 @@ class Lab:
     def sign_in(self, exercise: str, user: str) -> SignedIn:
         """The back end of the exercise's app signs ``user`` in (by its own rules; in the lab it simply
         trusts the name) and gets the identity and an OpenID token for it."""
-        answer = self.aws.session.client("cognito-identity").get_open_id_token_for_developer_identity(
+        answer = self.client("cognito-identity").get_open_id_token_for_developer_identity(
             IdentityPoolId=self.pools[exercise], Logins={POOLS[exercise][2]: user}
         )
         return SignedIn(answer["IdentityId"], answer["Token"])
 
     def user_pool_id_token(self, user: str) -> str:
         """An ID token of a ``CourseLab-Users`` user (``AdminInitiateAuth``, as the app's back end would)."""
-        answer = self.aws.session.client("cognito-idp").admin_initiate_auth(
+        answer = self.client("cognito-idp").admin_initiate_auth(
             UserPoolId=self.user_pool.user_pool_id,
             ClientId=self.user_pool.client_id,
             AuthFlow="ADMIN_USER_PASSWORD_AUTH",
@@ -199,13 +207,16 @@ def _role_names(aws: Target) -> list[str]:
     return list(roles(course.course_bucket(aws, BUCKET_WHAT)))
 
 
-def check_names_are_free(aws: Target) -> None:
+def check_names_are_free(aws: Target, iam: Any = None) -> dict[str, bool]:
     """Raise :class:`~helpers.course.NotCreatedByTheCourse` if a lab role, the lab's bucket or its
-    table exists without the course's tag. Reads only."""
-    iam = aws.session.client("iam")
+    table exists without the course's tag. Reads only. Returns which lab roles exist already."""
+    iam = iam or aws.session.client("iam")
+    existing = {}
     for name in _role_names(aws):
-        if course._role_is_the_courses(iam, name) is False:
+        ours = course._role_is_the_courses(iam, name)
+        if ours is False:
             raise course.NotCreatedByTheCourse("IAM role", name)
+        existing[name] = bool(ours)
     bucket = course.course_bucket(aws, BUCKET_WHAT)
     if course._bucket_is_the_courses(aws.session.client("s3"), bucket) is False:
         raise course.NotCreatedByTheCourse("S3 bucket", bucket)
@@ -213,13 +224,13 @@ def check_names_are_free(aws: Target) -> None:
     try:
         table_arn = dynamodb.describe_table(TableName=TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
-        return
+        return existing
     if not course._table_is_the_courses(dynamodb, table_arn):
         raise course.NotCreatedByTheCourse("DynamoDB table", TABLE)
+    return existing
 
 
-def _ensure_bucket(aws: Target) -> str:
-    s3 = aws.session.client("s3")
+def _ensure_bucket(aws: Target, s3: Any) -> str:
     bucket = course.course_bucket(aws, BUCKET_WHAT)
     if course._bucket_is_the_courses(s3, bucket) is None:
         options = (
@@ -236,9 +247,8 @@ def _ensure_bucket(aws: Target) -> str:
     return bucket
 
 
-def _ensure_table(aws: Target) -> str:
-    """``LabProfiles`` (partition key ``identityId``), emptied: :func:`set_up` writes its profiles again."""
-    dynamodb = aws.session.client("dynamodb")
+def _ensure_table(dynamodb: Any) -> str:
+    """``LabProfiles``, partition key ``identityId`` (tagged); :func:`set_up` writes its profiles."""
     try:
         dynamodb.describe_table(TableName=TABLE)
     except dynamodb.exceptions.ResourceNotFoundException:
@@ -250,38 +260,61 @@ def _ensure_table(aws: Target) -> str:
             Tags=[{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}],
         )
         dynamodb.get_waiter("table_exists").wait(TableName=TABLE)
-    for page in dynamodb.get_paginator("scan").paginate(TableName=TABLE, ProjectionExpression="identityId"):
-        for item in page["Items"]:
-            dynamodb.delete_item(TableName=TABLE, Key={"identityId": item["identityId"]})
     return TABLE
 
 
-def _ensure_pool(aws: Target, exercise: str, user_pool: course.UserPool) -> str:
-    cognito_identity = aws.session.client("cognito-identity")
-    name = pool_name(exercise)
-    pool_id = course.find_identity_pool(cognito_identity, name)
-    if pool_id is not None:
-        return pool_id
-    guests, classic, developer = POOLS[exercise]
-    settings: dict[str, Any] = {
-        "IdentityPoolName": name,
-        "AllowUnauthenticatedIdentities": guests,
-        "AllowClassicFlow": classic,
-        "IdentityPoolTags": course.TAGS,
-    }
-    if developer:
-        settings["DeveloperProviderName"] = developer
-    if exercise == "RoleMapping":
-        settings["CognitoIdentityProviders"] = [
-            {"ProviderName": user_pool.provider_name, "ClientId": user_pool.client_id}
-        ]
-    return cognito_identity.create_identity_pool(**settings)["IdentityPoolId"]
+def _ensure_pools(cognito_identity: Any, user_pool: course.UserPool) -> dict[str, str]:
+    """The lab's identity pools (tagged), found by name and tag or created as :data:`POOLS` says."""
+    found: dict[str, str] = {}
+    names = {pool_name(exercise): exercise for exercise in POOLS}
+    for page in cognito_identity.get_paginator("list_identity_pools").paginate(MaxResults=60):
+        for pool in page["IdentityPools"]:
+            exercise = names.get(pool["IdentityPoolName"])
+            if exercise is None or exercise in found:
+                continue
+            tags = cognito_identity.describe_identity_pool(IdentityPoolId=pool["IdentityPoolId"]).get(
+                "IdentityPoolTags", {}
+            )
+            if tags.get(course.TAG_KEY) == course.TAG_VALUE:
+                found[exercise] = pool["IdentityPoolId"]
+    for exercise, (guests, classic, developer) in POOLS.items():
+        if exercise in found:
+            continue
+        settings: dict[str, Any] = {
+            "IdentityPoolName": pool_name(exercise),
+            "AllowUnauthenticatedIdentities": guests,
+            "AllowClassicFlow": classic,
+            "IdentityPoolTags": course.TAGS,
+        }
+        if developer:
+            settings["DeveloperProviderName"] = developer
+        if exercise == "RoleMapping":
+            settings["CognitoIdentityProviders"] = [
+                {"ProviderName": user_pool.provider_name, "ClientId": user_pool.client_id}
+            ]
+        found[exercise] = cognito_identity.create_identity_pool(**settings)["IdentityPoolId"]
+    return {exercise: found[exercise] for exercise in POOLS}
 
 
-def _ensure_user_pool(aws: Target, editor_role_arn: str) -> tuple[course.UserPool, dict[str, str]]:
+def _put_role(iam: Any, name: str, trust: dict[str, Any], permissions: dict[str, Any], exists: bool) -> None:
+    """What :func:`helpers.course.ensure_role` does (under the course's path, tagged, one inline policy
+    named ``permissions``), with one IAM client for all the lab's roles, whose ownership
+    :func:`check_names_are_free` has already checked."""
+    if exists:
+        iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
+    else:
+        iam.create_role(
+            RoleName=name,
+            Path=course.IAM_PATH,
+            AssumeRolePolicyDocument=json.dumps(trust),
+            Tags=[{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}],
+        )
+    iam.put_role_policy(RoleName=name, PolicyName="permissions", PolicyDocument=json.dumps(permissions))
+
+
+def _ensure_user_pool(aws: Target, idp: Any, editor_role_arn: str) -> tuple[course.UserPool, dict[str, str]]:
     """``CourseLab-Users`` with its app client, the ``editors`` group (whose role is the editor role)
     and its two users, each given a fresh random password (returned, never printed)."""
-    idp = aws.session.client("cognito-idp")
     pool_id = None
     for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
         for pool in page["UserPools"]:
@@ -307,13 +340,14 @@ def _ensure_user_pool(aws: Target, editor_role_arn: str) -> tuple[course.UserPoo
     passwords = {}
     for user, group in USER_POOL_USERS.items():
         passwords[user] = course.ensure_user(aws, user_pool, user)
-        groups = idp.admin_list_groups_for_user(UserPoolId=pool_id, Username=user)["Groups"]
+        groups = [
+            g["GroupName"]
+            for g in idp.admin_list_groups_for_user(UserPoolId=pool_id, Username=user)["Groups"]
+        ]
         for existing in groups:
-            if existing["GroupName"] != group:
-                idp.admin_remove_user_from_group(
-                    UserPoolId=pool_id, Username=user, GroupName=existing["GroupName"]
-                )
-        if group and group not in [g["GroupName"] for g in groups]:
+            if existing != group:
+                idp.admin_remove_user_from_group(UserPoolId=pool_id, Username=user, GroupName=existing)
+        if group and group not in groups:
             idp.admin_add_user_to_group(UserPoolId=pool_id, Username=user, GroupName=group)
     return user_pool, passwords
 
@@ -333,24 +367,31 @@ def set_up(aws: Target) -> Lab:
     """Make or put back everything the lab's notebooks need (safe to call any number of times).
 
     Checks first (:func:`check_names_are_free`), so a refusal leaves the account as it was."""
-    check_names_are_free(aws)
-    bucket = _ensure_bucket(aws)
-    table = _ensure_table(aws)
-    lab_roles = roles(bucket)
+    clients = {
+        name: aws.session.client(name)
+        for name in ("iam", "s3", "dynamodb", "cognito-idp", "cognito-identity")
+    }
+    iam, s3, dynamodb = clients["iam"], clients["s3"], clients["dynamodb"]
+    existing_roles = check_names_are_free(aws, iam)
+    bucket = _ensure_bucket(aws, s3)
+    table = _ensure_table(dynamodb)
     editor_arn = f"arn:aws:iam::{aws.account_id}:role{course.IAM_PATH}{role_name('RoleMapping', 'Editor')}"
-    user_pool, passwords = _ensure_user_pool(aws, editor_arn)
-    pools = {exercise: _ensure_pool(aws, exercise, user_pool) for exercise in POOLS}
-    for name, (exercise, amr, permissions) in lab_roles.items():
-        course.ensure_role(aws, name, course.trust_policy(pools[exercise], amr), permissions)
-    lab = Lab(aws, pools, bucket, table, user_pool, passwords)
-    cognito_identity = aws.session.client("cognito-identity")
+    user_pool, passwords = _ensure_user_pool(aws, clients["cognito-idp"], editor_arn)
+    pools = _ensure_pools(clients["cognito-identity"], user_pool)
+    for name, (exercise, amr, permissions) in roles(bucket).items():
+        _put_role(iam, name, course.trust_policy(pools[exercise], amr), permissions, existing_roles[name])
+    lab = Lab(aws, pools, bucket, table, user_pool, passwords, clients)
     for exercise, pool_roles in POOL_ROLES.items():
-        cognito_identity.set_identity_pool_roles(
+        clients["cognito-identity"].set_identity_pool_roles(
             IdentityPoolId=pools[exercise], Roles={kind: lab.role_arn(n) for kind, n in pool_roles.items()}
         )
-    s3, dynamodb = aws.session.client("s3"), aws.session.client("dynamodb")
-    for user, email in PROFILES.items():
-        identity_id = lab.sign_in("Profiles", user).identity_id
+    # The data: three profiles (any other item goes), Alice's note and Alice's diary.
+    profiles = {lab.sign_in("Profiles", user).identity_id: email for user, email in PROFILES.items()}
+    for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression="identityId"):
+        for item in page["Items"]:
+            if item["identityId"]["S"] not in profiles:
+                dynamodb.delete_item(TableName=table, Key={"identityId": item["identityId"]})
+    for identity_id, email in profiles.items():
         dynamodb.put_item(TableName=table, Item={"identityId": {"S": identity_id}, "email": {"S": email}})
     alice = lab.sign_in("Notes", "alice").identity_id
     s3.put_object(Bucket=bucket, Key=f"notes/{alice}/todo.txt", Body=ALICES_NOTE.encode())
@@ -399,38 +440,36 @@ def attack_works(attack: Callable[[], str]) -> tuple[bool, str]:
     return True, achieved
 
 
-def check(attack: Callable[[], str], look_at: str) -> bool:
-    """Run the attack and report; never raises for an attack that works (the exercise's stored state).
-
-    Returns whether the attack still works."""
+def check(attack: Callable[[], str], look_at: str) -> None:
+    """Run the attack and say whether it still works; an attack that works is what the exercise
+    notebook stores, so this never raises for it."""
     works, detail = attack_works(attack)
     if works:
-        print(f"NOT FIXED YET: the attack still works ({detail}).\nLook at: {look_at}")
+        print(f"NOT FIXED YET: the attack still works. {detail}\nLook at: {look_at}")
     else:
         print(f"FIXED: the attack now fails with {detail}")
-    return works
 
 
-def assert_fixed(attack: Callable[[], str], aws: Target | None = None, timeout: float = 60.0) -> str:
-    """Insist that the attack fails; return AWS's error. On AWS itself, IAM changes reach STS after a
+def assert_fixed(attack: Callable[[], str], aws: Target | None = None, timeout: float = 60.0) -> None:
+    """Insist that the attack fails, and print AWS's error. On AWS itself, IAM changes reach STS after a
     while, so an attack that still works is tried again for up to ``timeout`` seconds."""
     deadline = time.monotonic() + (timeout if aws is not None and talks_to_aws_itself(aws) else 0)
     while True:
         works, detail = attack_works(attack)
         if not works:
             print(f"FIXED: the attack now fails with {detail}")
-            return detail
+            return
         if time.monotonic() >= deadline:
             raise AssertionError(f"the attack still works: {detail}")
         time.sleep(5)
 
 
-def scoreboard() -> str:
-    """One line: how many of the attacks run so far are fixed."""
-    fixed = sum(1 for works in OUTCOMES.values() if not works)
-    line = f"{fixed} of {len(OUTCOMES)} attacks fixed"
-    print(line)
-    return line
+def scoreboard() -> None:
+    """Print how many of the attacks run so far are fixed, and which still work."""
+    working = sorted(name for name, works in OUTCOMES.items() if works)
+    print(f"{len(OUTCOMES) - len(working)} of {len(OUTCOMES)} attacks fixed")
+    if working:
+        print("still working:", ", ".join(working))
 
 
 def outcomes() -> dict[str, bool]:
