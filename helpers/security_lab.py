@@ -192,15 +192,30 @@ class Lab:
         )
         return answer["AuthenticationResult"]["IdToken"]
 
-    def session_of(self, credentials: dict[str, Any]) -> boto3.Session:
-        """A boto3 session with temporary credentials from Cognito (``SecretKey``) or STS
-        (``SecretAccessKey``)."""
-        return boto3.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials.get("SecretKey") or credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-            region_name=self.aws.region,
-        )
+    def session_of(self, credentials: dict[str, Any]) -> CredentialsSession:
+        """Clients signed with temporary credentials from Cognito (``SecretKey``) or STS
+        (``SecretAccessKey``), as ``boto3.Session(aws_access_key_id=..., ...)`` would give."""
+        return CredentialsSession(self.aws.session, self.aws.region, credentials)
+
+
+class CredentialsSession:
+    """``.client(service)`` signed with one set of temporary credentials, made from the lab's one boto3
+    Session: a new Session per set of credentials would load botocore's service data again (about 50 ms
+    a client), and the attacks make one or two per run."""
+
+    def __init__(self, session: boto3.Session, region: str, credentials: dict[str, Any]) -> None:
+        self._session, self._region = session, region
+        self._keys = {
+            "aws_access_key_id": credentials["AccessKeyId"],
+            "aws_secret_access_key": credentials.get("SecretKey") or credentials["SecretAccessKey"],
+            "aws_session_token": credentials["SessionToken"],
+        }
+
+    def client(self, service: str) -> Any:
+        return self._session.client(service, region_name=self._region, **self._keys)
+
+    def __repr__(self) -> str:  # never the keys
+        return f"CredentialsSession({self._keys['aws_access_key_id'][:4]}..., region {self._region!r})"
 
 
 def _role_names(aws: Target) -> list[str]:
@@ -264,7 +279,7 @@ def _ensure_table(dynamodb: Any) -> str:
 
 
 def _ensure_pools(cognito_identity: Any, user_pool: course.UserPool) -> dict[str, str]:
-    """The lab's identity pools (tagged), found by name and tag or created as :data:`POOLS` says."""
+    """The lab's identity pools (tagged), found by name and tag or created, set as :data:`POOLS` says."""
     found: dict[str, str] = {}
     names = {pool_name(exercise): exercise for exercise in POOLS}
     for page in cognito_identity.get_paginator("list_identity_pools").paginate(MaxResults=60):
@@ -278,8 +293,6 @@ def _ensure_pools(cognito_identity: Any, user_pool: course.UserPool) -> dict[str
             if tags.get(course.TAG_KEY) == course.TAG_VALUE:
                 found[exercise] = pool["IdentityPoolId"]
     for exercise, (guests, classic, developer) in POOLS.items():
-        if exercise in found:
-            continue
         settings: dict[str, Any] = {
             "IdentityPoolName": pool_name(exercise),
             "AllowUnauthenticatedIdentities": guests,
@@ -288,11 +301,14 @@ def _ensure_pools(cognito_identity: Any, user_pool: course.UserPool) -> dict[str
         }
         if developer:
             settings["DeveloperProviderName"] = developer
-        if exercise == "RoleMapping":
+        if exercise == "RoleMapping":  # the user pool may be new (another run, or someone deleted it)
             settings["CognitoIdentityProviders"] = [
                 {"ProviderName": user_pool.provider_name, "ClientId": user_pool.client_id}
             ]
-        found[exercise] = cognito_identity.create_identity_pool(**settings)["IdentityPoolId"]
+        if exercise in found:  # put its settings back (UpdateIdentityPool replaces all of them)
+            cognito_identity.update_identity_pool(IdentityPoolId=found[exercise], **settings)
+        else:
+            found[exercise] = cognito_identity.create_identity_pool(**settings)["IdentityPoolId"]
     return {exercise: found[exercise] for exercise in POOLS}
 
 
