@@ -46,7 +46,7 @@ AUTHENTICATED_ROLE = f"Cognito_{IDENTITY_POOL_NAME}Auth_Role"
 TEAM_ATTRIBUTE = "custom:team"
 TEAMS = ("red", "blue", "green")
 #: The user pool's users and the team each starts in.
-MEMBERS = {"rosa": "red", "bruno": "blue"}
+TEAM_USERS = {"rosa": "red", "bruno": "blue"}
 TABLE = "TeamNotes"
 BUCKET_PURPOSE = "teams"
 
@@ -86,16 +86,16 @@ def table_arn(aws: Target) -> str:
 def check_names_are_free(aws: Target) -> None:
     """Raise ``course.NotCreatedByTheCourse`` if the role, the table or the bucket of this notebook
     exists without the course's tag. Reads only."""
-    if course._role_is_the_courses(_client(aws, "iam"), AUTHENTICATED_ROLE) is False:
+    if course.role_is_the_courses(_client(aws, "iam"), AUTHENTICATED_ROLE) is False:
         raise course.NotCreatedByTheCourse("IAM role", AUTHENTICATED_ROLE)
     dynamodb = _client(aws, "dynamodb")
     try:
         arn = dynamodb.describe_table(TableName=TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
         arn = None
-    if arn and not course._table_is_the_courses(dynamodb, arn):
+    if arn and not course.table_is_the_courses(dynamodb, arn):
         raise course.NotCreatedByTheCourse("DynamoDB table", TABLE)
-    if course._bucket_is_the_courses(_client(aws, "s3"), teams_bucket(aws)) is False:
+    if course.bucket_is_the_courses(_client(aws, "s3"), teams_bucket(aws)) is False:
         raise course.NotCreatedByTheCourse("S3 bucket", teams_bucket(aws))
 
 
@@ -140,7 +140,7 @@ def ensure_user_pool(aws: Target) -> tuple[course.UserPool, str]:
     return course.UserPool(pool_id, client_id, provider_name), default_reads
 
 
-def ensure_member(aws: Target, user_pool: course.UserPool, username: str, team: str) -> str:
+def ensure_team_user(aws: Target, user_pool: course.UserPool, username: str, team: str) -> str:
     """The user, in ``team`` (set again on every call), with a fresh password, returned (never printed)."""
     password = course.ensure_user(aws, user_pool, username)
     _client(aws, "cognito-idp").admin_update_user_attributes(
@@ -191,7 +191,7 @@ def ensure_team_data(aws: Target) -> tuple[str, str]:
     """Each team's plan in the teams bucket and its note in ``TeamNotes`` (both tagged); their names."""
     s3 = _client(aws, "s3")
     bucket = teams_bucket(aws)
-    ours = course._bucket_is_the_courses(s3, bucket)
+    ours = course.bucket_is_the_courses(s3, bucket)
     if ours is False:
         raise course.NotCreatedByTheCourse("S3 bucket", bucket)
     if ours is None:
@@ -207,7 +207,7 @@ def ensure_team_data(aws: Target) -> tuple[str, str]:
     dynamodb = _client(aws, "dynamodb")
     try:
         arn = dynamodb.describe_table(TableName=TABLE)["Table"]["TableArn"]
-        if not course._table_is_the_courses(dynamodb, arn):
+        if not course.table_is_the_courses(dynamodb, arn):
             raise course.NotCreatedByTheCourse("DynamoDB table", TABLE)
     except dynamodb.exceptions.ResourceNotFoundException:
         dynamodb.create_table(
@@ -233,7 +233,7 @@ def set_up(aws: Target) -> Teams:
     """
     check_names_are_free(aws)
     user_pool, default_reads_client_id = ensure_user_pool(aws)
-    passwords = {name: ensure_member(aws, user_pool, name, team) for name, team in MEMBERS.items()}
+    passwords = {name: ensure_team_user(aws, user_pool, name, team) for name, team in TEAM_USERS.items()}
     pool_id = ensure_identity_pool(aws, user_pool)
     bucket, table = ensure_team_data(aws)
     return Teams(pool_id, user_pool, default_reads_client_id, bucket, table, table_arn(aws), passwords)

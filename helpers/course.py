@@ -165,7 +165,7 @@ def ensure_profiles_table(aws: Target) -> str:
     dynamodb = aws.session.client("dynamodb")
     try:
         table = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]
-        if not _table_is_the_courses(dynamodb, table["TableArn"]):
+        if not table_is_the_courses(dynamodb, table["TableArn"]):
             raise NotCreatedByTheCourse("DynamoDB table", PROFILES_TABLE)
     except dynamodb.exceptions.ResourceNotFoundException:
         dynamodb.create_table(
@@ -179,7 +179,7 @@ def ensure_profiles_table(aws: Target) -> str:
     return profiles_table_arn(aws)
 
 
-def _table_is_the_courses(dynamodb: Any, table_arn: str) -> bool:
+def table_is_the_courses(dynamodb: Any, table_arn: str) -> bool:
     tags = {t["Key"]: t["Value"] for t in dynamodb.list_tags_of_resource(ResourceArn=table_arn)["Tags"]}
     return tags.get(TAG_KEY) == TAG_VALUE
 
@@ -225,7 +225,7 @@ def ensure_identity_pool(aws: Target) -> str:
     return pool_id
 
 
-def _role_is_the_courses(iam: Any, name: str) -> bool | None:
+def role_is_the_courses(iam: Any, name: str) -> bool | None:
     """True for a role the course made, False for someone else's role of that name, None for no role."""
     try:
         tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=name)["Tags"]}
@@ -237,7 +237,7 @@ def _role_is_the_courses(iam: Any, name: str) -> bool | None:
 def ensure_role(aws: Target, name: str, trust: dict[str, Any], permissions: dict[str, Any]) -> str:
     """Create or update a course role (under the course's IAM path, tagged); never someone else's."""
     iam = aws.session.client("iam")
-    if _role_is_the_courses(iam, name) is False:
+    if role_is_the_courses(iam, name) is False:
         raise NotCreatedByTheCourse("IAM role", name)
     try:
         arn = iam.get_role(RoleName=name)["Role"]["Arn"]
@@ -256,7 +256,7 @@ def ensure_role(aws: Target, name: str, trust: dict[str, Any], permissions: dict
 def remove_role(aws: Target, name: str) -> bool:
     """Delete a course role and its inline policies, if it exists (so a notebook can create it afresh)."""
     iam = aws.session.client("iam")
-    ours = _role_is_the_courses(iam, name)
+    ours = role_is_the_courses(iam, name)
     if ours is None:
         return False
     if not ours:
@@ -284,7 +284,7 @@ BLOG_CORS = {
 }
 
 
-def _bucket_is_the_courses(s3: Any, bucket: str) -> bool | None:
+def bucket_is_the_courses(s3: Any, bucket: str) -> bool | None:
     """True for the course's bucket, False for a bucket someone else has (any account), None for none."""
     from botocore.exceptions import ClientError
 
@@ -305,7 +305,7 @@ def ensure_blog(aws: Target) -> str:
     """The blog's bucket (tagged), its welcome comment and its CORS rule; never someone else's bucket."""
     s3 = aws.session.client("s3")
     bucket = blog_bucket(aws)
-    ours = _bucket_is_the_courses(s3, bucket)
+    ours = bucket_is_the_courses(s3, bucket)
     if ours is False:
         raise NotCreatedByTheCourse("S3 bucket", bucket)
     if ours is None:
@@ -446,16 +446,16 @@ def check_names_are_free(aws: Target) -> None:
     or update already exists without the course's tag. Reads only; changes nothing."""
     iam = aws.session.client("iam")
     for name in (UNAUTHENTICATED_ROLE, AUTHENTICATED_ROLE):
-        if _role_is_the_courses(iam, name) is False:
+        if role_is_the_courses(iam, name) is False:
             raise NotCreatedByTheCourse("IAM role", name)
     dynamodb = aws.session.client("dynamodb")
     try:
         table_arn = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
         table_arn = None
-    if table_arn and not _table_is_the_courses(dynamodb, table_arn):
+    if table_arn and not table_is_the_courses(dynamodb, table_arn):
         raise NotCreatedByTheCourse("DynamoDB table", PROFILES_TABLE)
-    if _bucket_is_the_courses(aws.session.client("s3"), blog_bucket(aws)) is False:
+    if bucket_is_the_courses(aws.session.client("s3"), blog_bucket(aws)) is False:
         raise NotCreatedByTheCourse("S3 bucket", blog_bucket(aws))
 
 
@@ -542,7 +542,7 @@ def course_resources(aws: Target) -> list[CourseResource]:
 
     pages = iam.get_paginator("list_roles").paginate(PathPrefix=IAM_PATH)
     for role in sorted((role for page in pages for role in page["Roles"]), key=lambda r: r["RoleName"]):
-        if _role_is_the_courses(iam, role["RoleName"]):
+        if role_is_the_courses(iam, role["RoleName"]):
             found.append(
                 CourseResource("IAM role", role["RoleName"], lambda name=role["RoleName"]: delete_role(name))
             )
@@ -550,7 +550,7 @@ def course_resources(aws: Target) -> list[CourseResource]:
     for page in dynamodb.get_paginator("list_tables").paginate():
         for table in page["TableNames"]:
             table_arn = dynamodb.describe_table(TableName=table)["Table"]["TableArn"]
-            if _table_is_the_courses(dynamodb, table_arn):
+            if table_is_the_courses(dynamodb, table_arn):
                 found.append(
                     CourseResource(
                         "DynamoDB table", table, lambda table=table: dynamodb.delete_table(TableName=table)
@@ -571,7 +571,7 @@ def course_resources(aws: Target) -> list[CourseResource]:
         if (
             bucket.startswith(BUCKET_PREFIX)
             and bucket.endswith(suffix)
-            and _bucket_is_the_courses(s3, bucket)
+            and bucket_is_the_courses(s3, bucket)
         ):
             found.append(CourseResource("S3 bucket", bucket, lambda bucket=bucket: delete_bucket(bucket)))
     return found

@@ -88,7 +88,7 @@ def check_names_are_free(aws: Target) -> None:
             raise course.NotCreatedByTheCourse("identity pool", POOL_NAME)
     iam = aws.session.client("iam")
     for role in (UNAUTHENTICATED_ROLE, AUTHENTICATED_ROLE):
-        if course._role_is_the_courses(iam, role) is False:
+        if course.role_is_the_courses(iam, role) is False:
             raise course.NotCreatedByTheCourse("IAM role", role)
 
 

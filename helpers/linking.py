@@ -3,7 +3,7 @@ and role, and a fresh start on every run.
 
 ``CourseLinkingPool`` trusts two identity providers that work on any AWS account with only the
 administrator's keys: the user pool ``CourseLinkingUsers`` (signing in with AdminInitiateAuth) and the
-blog's own back end (developer-authenticated identities, under :data:`DEVELOPER_PROVIDER_NAME`). It
+blog's own backend (developer-authenticated identities, under :data:`DEVELOPER_PROVIDER_NAME`). It
 also trusts Login with Amazon, used only where the local AWS's stand-in is available. Guests are not
 allowed: nothing in the notebook needs them, and a pool that does not need guests should not admit
 them.
@@ -28,7 +28,7 @@ POOL_NAME = "CourseLinkingPool"
 AUTHENTICATED_ROLE = f"Cognito_{POOL_NAME}Auth_Role"
 USER_POOL_NAME = "CourseLinkingUsers"
 USER_POOL_CLIENT = "blog-web"
-#: The name the blog's back end signs its users in under ("developer provider name"; letters, digits,
+#: The name the blog's backend signs its users in under ("developer provider name"; letters, digits,
 #: ``.``, ``_`` and ``-``; it cannot be changed once the pool has it, CreateIdentityPool's API reference).
 DEVELOPER_PROVIDER_NAME = "login.blog.cognito-course"
 #: Each identity's objects live under ``linking/<identity ID>/`` in the blog bucket.
@@ -97,7 +97,7 @@ def ensure_user_pool(aws: Target) -> course.UserPool:
 
 
 def identity_pool_settings(user_pool: course.UserPool) -> dict[str, Any]:
-    """CourseLinkingPool: the user pool, the back end and Login with Amazon; no guests, no basic flow."""
+    """CourseLinkingPool: the user pool, the backend and Login with Amazon; no guests, no basic flow."""
     return {
         "IdentityPoolName": POOL_NAME,
         "AllowUnauthenticatedIdentities": False,
@@ -176,17 +176,17 @@ def _batches(items: list[str], size: int) -> list[list[str]]:
 def check_names_are_free(aws: Target) -> None:
     """Raise :class:`helpers.course.NotCreatedByTheCourse` if the role, the blog bucket or the profile
     table exists without the course's tag. Reads only; changes nothing."""
-    if course._role_is_the_courses(aws.session.client("iam"), AUTHENTICATED_ROLE) is False:
+    if course.role_is_the_courses(aws.session.client("iam"), AUTHENTICATED_ROLE) is False:
         raise course.NotCreatedByTheCourse("IAM role", AUTHENTICATED_ROLE)
     dynamodb = aws.session.client("dynamodb")
     try:
         table_arn = dynamodb.describe_table(TableName=course.PROFILES_TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
         table_arn = None
-    if table_arn and not course._table_is_the_courses(dynamodb, table_arn):
+    if table_arn and not course.table_is_the_courses(dynamodb, table_arn):
         raise course.NotCreatedByTheCourse("DynamoDB table", course.PROFILES_TABLE)
     bucket = course.blog_bucket(aws)
-    if course._bucket_is_the_courses(aws.session.client("s3"), bucket) is False:
+    if course.bucket_is_the_courses(aws.session.client("s3"), bucket) is False:
         raise course.NotCreatedByTheCourse("S3 bucket", bucket)
 
 

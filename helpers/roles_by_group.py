@@ -114,14 +114,6 @@ class GroupsCourse:
         return f"{self.user_pool.provider_name}:{self.user_pool.client_id}"
 
 
-def _role_is_the_courses(iam: Any, name: str) -> bool | None:
-    try:
-        tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=name)["Tags"]}
-    except iam.exceptions.NoSuchEntityException:
-        return None
-    return tags.get(course.TAG_KEY) == course.TAG_VALUE
-
-
 def check_names_are_free(aws: Target) -> None:
     """Raise ``course.NotCreatedByTheCourse`` if one of the roles exists without the course's tag.
 
@@ -130,7 +122,7 @@ def check_names_are_free(aws: Target) -> None:
     """
     iam = aws.session.client("iam")
     for name in ROLE_NAMES:
-        if _role_is_the_courses(iam, name) is False:
+        if course.role_is_the_courses(iam, name) is False:
             raise course.NotCreatedByTheCourse("IAM role", name)
 
 
@@ -234,7 +226,7 @@ def ensure_roles(
     sign-in does not meet a role IAM has not made visible yet.
     """
     iam = aws.session.client("iam")
-    new = [name for name in ROLE_NAMES if _role_is_the_courses(iam, name) is None]
+    new = [name for name in ROLE_NAMES if course.role_is_the_courses(iam, name) is None]
     authenticated = course.trust_policy(identity_pool_id, "authenticated")
     arns = {
         EDITOR_ROLE: course.ensure_role(aws, EDITOR_ROLE, authenticated, editor_permissions(bucket)),

@@ -13,7 +13,7 @@ the outcome:
 * The part of a role or pool that an exercise is about is set by the notebook's configuration cell,
   never here: until that cell runs, such a role's permissions deny everything
   (:data:`NOTHING_YET`), and a trust policy is the course's usual one (:func:`helpers.course.trust_policy`).
-* :meth:`Lab.sign_in` is the lab apps' own back end (developer-authenticated identities, signed with
+* :meth:`Lab.sign_in` is the lab apps' own backend (developer-authenticated identities, signed with
   the administrator's credentials, as AWS requires for ``GetOpenIdTokenForDeveloperIdentity``);
   :meth:`Lab.user_pool_id_token` signs a user pool user in (``AdminInitiateAuth``). Both work on a real
   account with only the administrator's keys.
@@ -142,7 +142,7 @@ POOL_ROLES = {
 
 @dataclass(frozen=True)
 class SignedIn:
-    """What the lab's back end hands its app after signing a user in: the identity and its token."""
+    """What the lab's backend hands its app after signing a user in: the identity and its token."""
 
     identity_id: str
     token: str = field(repr=False)
@@ -175,7 +175,7 @@ class Lab:
         return f"arn:aws:iam::{self.aws.account_id}:role{course.IAM_PATH}{name}"
 
     def sign_in(self, exercise: str, user: str) -> SignedIn:
-        """The back end of the exercise's app signs ``user`` in (by its own rules; in the lab it simply
+        """The backend of the exercise's app signs ``user`` in (by its own rules; in the lab it simply
         trusts the name) and gets the identity and an OpenID token for it."""
         answer = self.client("cognito-identity").get_open_id_token_for_developer_identity(
             IdentityPoolId=self.pools[exercise], Logins={POOLS[exercise][2]: user}
@@ -183,7 +183,7 @@ class Lab:
         return SignedIn(answer["IdentityId"], answer["Token"])
 
     def user_pool_id_token(self, user: str) -> str:
-        """An ID token of a ``CourseLab-Users`` user (``AdminInitiateAuth``, as the app's back end would)."""
+        """An ID token of a ``CourseLab-Users`` user (``AdminInitiateAuth``, as the app's backend would)."""
         answer = self.client("cognito-idp").admin_initiate_auth(
             UserPoolId=self.user_pool.user_pool_id,
             ClientId=self.user_pool.client_id,
@@ -228,26 +228,26 @@ def check_names_are_free(aws: Target, iam: Any = None) -> dict[str, bool]:
     iam = iam or aws.session.client("iam")
     existing = {}
     for name in _role_names(aws):
-        ours = course._role_is_the_courses(iam, name)
+        ours = course.role_is_the_courses(iam, name)
         if ours is False:
             raise course.NotCreatedByTheCourse("IAM role", name)
         existing[name] = bool(ours)
     bucket = course.course_bucket(aws, BUCKET_WHAT)
-    if course._bucket_is_the_courses(aws.session.client("s3"), bucket) is False:
+    if course.bucket_is_the_courses(aws.session.client("s3"), bucket) is False:
         raise course.NotCreatedByTheCourse("S3 bucket", bucket)
     dynamodb = aws.session.client("dynamodb")
     try:
         table_arn = dynamodb.describe_table(TableName=TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
         return existing
-    if not course._table_is_the_courses(dynamodb, table_arn):
+    if not course.table_is_the_courses(dynamodb, table_arn):
         raise course.NotCreatedByTheCourse("DynamoDB table", TABLE)
     return existing
 
 
 def _ensure_bucket(aws: Target, s3: Any) -> str:
     bucket = course.course_bucket(aws, BUCKET_WHAT)
-    if course._bucket_is_the_courses(s3, bucket) is None:
+    if course.bucket_is_the_courses(s3, bucket) is None:
         options = (
             {}
             if aws.region == "us-east-1"

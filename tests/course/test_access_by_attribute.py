@@ -60,7 +60,9 @@ def test_set_up_makes_the_notebooks_resources_tagged_and_again_the_same(account)
     assert pool["CognitoIdentityProviders"][0]["ClientId"] == made.user_pool.client_id
     assert pool["IdentityPoolTags"] == course.TAGS
     # Each user in their team, read by the app client; the second client reads no custom attribute.
-    assert {name: id_claims(account, again, name)["custom:team"] for name in abac.MEMBERS} == abac.MEMBERS
+    assert {
+        name: id_claims(account, again, name)["custom:team"] for name in abac.TEAM_USERS
+    } == abac.TEAM_USERS
     assert "custom:team" not in id_claims(account, again, "rosa", again.default_reads_client_id)
     s3, dynamodb = account.session.client("s3"), account.session.client("dynamodb")
     for team in abac.TEAMS:

@@ -20,13 +20,21 @@ HELPERS = [
         "cognito_credentials.py",
         "masking.py",
         "setup_check.py",
+        "linking.py",
+        "developer_backend.py",
+        "roles_by_group.py",
+        "access_by_attribute.py",
+        "security_lab.py",
     )
 ]
 README = REPO / "README.md"
 
 #: AWS says "authenticated role" and "unauthenticated role", "authenticated identity" and
-#: "unauthenticated identity" (a guest); these words once meant the same things here.
-RETIRED = re.compile(r"signed-in|\bmembers?\b|member_|guest[ _]role|signed in users?\b", re.IGNORECASE)
+#: "unauthenticated identity" (a guest); these words once meant the same things here. Your own server that
+#: signs users in is a "backend", as in AWS's pages on developer-authenticated identities.
+RETIRED = re.compile(
+    r"signed-in|\bmembers?\b|member_|guest[ _]role|signed in users?\b|\bback[ -]ends?\b", re.IGNORECASE
+)
 #: "provider" must say which: an identity provider or a credential provider (or an IAM OIDC provider).
 QUALIFIERS = {"identity", "credential", "oidc", "connect"}
 
