@@ -3,8 +3,11 @@
     python benchmarks/identity_pool_throughput.py [--seconds 1.0] [--rounds 3] [--threads 1 4]
 
 Three servers, each in its own process on a free loopback port, all on the same server stack
-(werkzeug's threaded server with moto's request handler):
-* local AWS: ``python -m helpers.local_aws``, as ``make lab`` runs it;
+(werkzeug's threaded server with moto's request handler; one request per connection):
+* local AWS: ``python -m helpers.local_aws``, as ``make lab`` runs it (its server hands a connection to
+  a thread left waiting by an earlier one rather than starting a thread per connection, and it calls
+  moto's handlers without moto's Flask layer: see ``helpers/local_aws/server.py`` and
+  ``moto_services.py``);
 * stock moto: moto's ``ThreadedMotoServer``, which checks no signature and no permission;
 * floor: a trivial WSGI app answering every request with a fixed, valid answer: what any emulator on
   this stack, driven by these clients, can reach at best.

@@ -40,7 +40,7 @@ from .cognito_idp.responses import TOKEN_OPERATIONS, UserPoolTokensLayer
 from .cognito_idp.signing_key import UserPoolSigningKey
 from .cognito_idp.token_issuer import TokenIssuer
 from .control import CLOCK_PATH, STATUS_PATH, ControlLayer, LocalAWSReset  # noqa: F401 (re-exported)
-from .front_door import FrontDoor, MotoServices, Refused, Route, RoutingTable
+from .front_door import FrontDoor, Refused, Route, RoutingTable
 from .iam.oidc_providers import OidcProviders
 from .iam.roles import IamChangeWatch, RoleDirectory
 from .iam.trust_policy_guard import TrustPolicyGuard
@@ -48,6 +48,7 @@ from .identity_providers import StandInProviders
 from .identity_providers.http_api import IdentityProvidersLayer
 from .internal import InternalAWS
 from .issued_credentials import CredentialsRegistry, RoleSessions
+from .moto_services import MotoServices
 from .s3.new_buckets import NewBucketTags
 from .sts.web_identity import WebIdentityLayer
 from .wire.authentication import AdministratorKeys, Authenticator

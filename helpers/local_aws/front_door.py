@@ -31,7 +31,7 @@ from urllib.parse import parse_qs
 from .query_protocol import read_body
 from .wire import authentication as auth
 from .wire import sigv2, sigv4
-from .wire.envelope import ANONYMOUS, ENVIRON_KEY, Layer, Principal, Refusal, RequestEnvelope, WSGIApp
+from .wire.envelope import ANONYMOUS, ENVIRON_KEY, Layer, Principal, Refusal, RequestEnvelope
 from .wire.errors import Denial, WireError
 from .wire.services import ServiceCatalog, ServiceDescription
 
@@ -551,42 +551,4 @@ class RoutingTable:
         found: list[Layer] = []
         for route in self.routes:
             found.extend(layer for layer in route.layers if layer not in found)
-        return found
-
-
-class MotoServices:
-    """moto's app for exactly the service the front door decided: moto's dispatcher resolves the backend
-    for ``<service>.<region>.amazonaws.com`` once per service, and its apps are reused, so moto never
-    re-infers the service from headers (nor lists its package directory on every request)."""
-
-    def __init__(self, dispatcher: Any) -> None:
-        self.dispatcher = dispatcher
-        self._apps: dict[str, WSGIApp] = {}
-
-    def app(self, service: str) -> WSGIApp:
-        found = self._apps.get(service)
-        if found is None:
-            with self.dispatcher.lock:
-                backend = self.dispatcher.get_backend_for_host(f"{service}.{DEFAULT_REGION}.amazonaws.com")
-                if backend is None:
-                    raise LookupError(service)
-                found = self.dispatcher.app_instances.get(backend)
-                if found is None:
-                    found = self.dispatcher.create_app(backend)
-                    self.dispatcher.app_instances[backend] = found
-            self._apps[service] = found
-        return found
-
-    def moto_api(self) -> WSGIApp:
-        return self.app_named("moto_api")
-
-    def app_named(self, backend: str) -> WSGIApp:
-        found = self._apps.get(f"backend:{backend}")
-        if found is None:
-            with self.dispatcher.lock:
-                found = self.dispatcher.app_instances.get(backend)
-                if found is None:
-                    found = self.dispatcher.create_app(backend)
-                    self.dispatcher.app_instances[backend] = found
-            self._apps[f"backend:{backend}"] = found
         return found

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 StartResponse = Callable[..., Any]
@@ -47,6 +48,7 @@ def host_name(host_header: str) -> str:
     return host.rstrip(".")
 
 
+@lru_cache(maxsize=256)
 def is_loopback(host: str) -> bool:
     """``host`` (as :func:`host_name` returns it) names this machine's loopback interface."""
     if host == "localhost" or host.endswith(".localhost"):

@@ -41,7 +41,7 @@ class InternalAWS:
 
     def __init__(self, wsgi_app: Any, app_for_service: Any = None) -> None:
         self._wsgi_app = wsgi_app
-        # moto's app for one service (``front_door.MotoServices.app``): the dispatcher need not guess.
+        # moto's app for one service (``moto_services.MotoServices.app``): the dispatcher need not guess.
         self._app_for_service = app_for_service
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()

@@ -91,7 +91,9 @@ def operation_of(environ: dict[str, Any], attributed: Any) -> str | None:
     from .authorization.s3 import map_s3_request
 
     if isinstance(attributed, RequestEnvelope):
-        return map_s3_request(environ, attributed.body, attributed.signing).operation
+        if attributed.s3_mapping is None:  # the administrator's requests are not mapped to authorize them
+            attributed.s3_mapping = map_s3_request(environ, attributed.body, attributed.signing)
+        return attributed.s3_mapping.operation
     return map_s3_request(environ, b"").operation
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import queue
 import selectors
 import sys
 import threading
@@ -10,7 +11,7 @@ import time
 from typing import Any
 
 from moto.server import MotoRequestHandler
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
 
 from .app import LocalAWSApplication, make_app
 from .cross_origin import CrossOriginPolicy
@@ -132,6 +133,53 @@ class RequestHandler(MotoRequestHandler):
         )
 
 
+class ConnectionThreadsServer(ThreadedWSGIServer):
+    """werkzeug's threaded server, serving each connection in a thread that then waits for the next one.
+
+    werkzeug's server answers one request per connection (it always closes), and its threaded server
+    starts a new thread for every connection: about a tenth of a millisecond of CPU per request. Here a
+    thread that has served a connection waits up to :attr:`IDLE_SECONDS` for another, and a new thread
+    is started only when none is waiting, so concurrency is as before (never a queue of connections
+    behind a busy thread) and idle threads go away. Requests are handled by the same request handler,
+    one connection per thread at a time, exactly as before.
+    """
+
+    IDLE_SECONDS = 5.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connections: queue.SimpleQueue[tuple[Any, Any]] = queue.SimpleQueue()
+        self._waiting = 0  # threads waiting for a connection; changed only under the lock
+        self._waiting_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._waiting_lock:
+            if self._waiting:
+                self._waiting -= 1  # that thread's: it takes this connection
+                self._connections.put((request, client_address))
+                return
+        thread = threading.Thread(
+            target=self._serve_connections, args=(request, client_address), name="local-aws-connection"
+        )
+        thread.daemon = True
+        thread.start()
+
+    def _serve_connections(self, request: Any, client_address: Any) -> None:
+        while True:
+            self.process_request_thread(request, client_address)  # handles errors, closes the socket
+            with self._waiting_lock:
+                self._waiting += 1
+            try:
+                request, client_address = self._connections.get(timeout=self.IDLE_SECONDS)
+            except queue.Empty:
+                with self._waiting_lock:
+                    try:  # a connection handed over as the wait ended is still this thread's
+                        request, client_address = self._connections.get_nowait()
+                    except queue.Empty:
+                        self._waiting -= 1
+                        return
+
+
 class LocalAWS:
     """The local AWS served over HTTP on one host and port.
 
@@ -163,9 +211,7 @@ class LocalAWS:
             served = RequestLog(served)
             _log_to_stderr()
         # Binding happens here, so the port is known (and taken) as soon as the object exists.
-        self._server: BaseWSGIServer = make_server(
-            host, port, served, threaded=True, request_handler=RequestHandler
-        )
+        self._server: BaseWSGIServer = ConnectionThreadsServer(host, port, served, handler=RequestHandler)
         self._server.daemon_threads = True
         self._server.max_body_bytes = max_body_bytes  # type: ignore[attr-defined]  (for RequestHandler)
         # Off by default: inside a notebook kernel, log lines on stderr would land in cell outputs.

@@ -129,3 +129,64 @@ def test_stops_cleanly_on_interrupt(stop_signal):
     process.send_signal(stop_signal)
     assert process.wait(timeout=15) == 0
     assert refuses("127.0.0.1", port)
+
+
+def _serving(app):
+    """A :class:`ConnectionThreadsServer` for ``app`` on a free loopback port, served in the background."""
+    import threading
+
+    from helpers.local_aws.server import ConnectionThreadsServer, RequestHandler
+
+    server = ConnectionThreadsServer("127.0.0.1", 0, app, handler=RequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def test_connections_are_served_by_threads_that_wait_for_the_next_one():
+    import threading
+
+    served_by: list[threading.Thread] = []  # the thread objects themselves: identities never reused
+
+    def app(environ, start_response):
+        served_by.append(threading.current_thread())
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+    server, url = _serving(app)
+    try:
+        for _ in range(20):
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                assert answer.read() == b"ok"
+    finally:
+        server.shutdown()
+        server.server_close()
+    # One connection at a time: the thread that served one serves the next (each answer is read whole
+    # before the next request, and the thread is waiting again by then, or a second one was started).
+    assert len(served_by) == 20 and len(set(served_by)) <= 2
+
+
+def test_concurrent_connections_never_wait_for_a_busy_thread():
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    together = threading.Barrier(8, timeout=10)
+
+    def app(environ, start_response):
+        together.wait()  # answers only once all eight requests are being served at the same time
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+    server, url = _serving(app)
+
+    def fetch(_: int) -> bytes:
+        with urllib.request.urlopen(url, timeout=20) as answer:
+            return answer.read()
+
+    try:
+        for _ in range(3):  # again once threads are waiting from the round before
+            with ThreadPoolExecutor(8) as pool:
+                assert list(pool.map(fetch, range(8))) == [b"ok"] * 8
+            together.reset()
+    finally:
+        server.shutdown()
+        server.server_close()

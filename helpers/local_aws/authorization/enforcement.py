@@ -186,7 +186,8 @@ class EnforcementLayer:
     def map(self, environ: dict[str, Any], envelope: RequestEnvelope) -> MappedOperation | None:
         service, signing = envelope.service, envelope.signing
         if service == "s3":
-            return map_s3_request(environ, envelope.body, signing)
+            envelope.s3_mapping = map_s3_request(environ, envelope.body, signing)
+            return envelope.s3_mapping
         if service == "dynamodb":
             return map_dynamodb_request(
                 environ,

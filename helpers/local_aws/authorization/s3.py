@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlparse
 
@@ -217,11 +218,21 @@ def virtual_host_bucket(host: str) -> str | None:
     ``localhost*``, single-label hosts and ``s3[.-]<region>.amazonaws.com`` are path style (which is what
     boto3 uses with ``endpoint_url="http://127.0.0.1:PORT"``); ``bucket.s3.amazonaws.com`` and
     ``bucket.anything.else`` name the bucket in their first label. moto's ``S3_IGNORE_SUBDOMAIN_BUCKETNAME``
-    and ``MOTO_S3_CUSTOM_ENDPOINTS`` settings are honoured.
+    and ``MOTO_S3_CUSTOM_ENDPOINTS`` settings are honoured (read on every call, so a change applies at
+    once; the answer for a host and those settings is remembered).
     """
-    if os.environ.get("S3_IGNORE_SUBDOMAIN_BUCKETNAME", "") in ("1", "true"):
+    return _virtual_host_bucket(
+        host,
+        os.environ.get("S3_IGNORE_SUBDOMAIN_BUCKETNAME", ""),
+        os.environ.get("MOTO_S3_CUSTOM_ENDPOINTS", ""),
+    )
+
+
+@lru_cache(maxsize=256)
+def _virtual_host_bucket(host: str, ignore_subdomains: str, custom: str) -> str | None:
+    if ignore_subdomains in ("1", "true"):
         return None
-    custom_endpoints = [e for e in os.environ.get("MOTO_S3_CUSTOM_ENDPOINTS", "").split(",") if e]
+    custom_endpoints = [e for e in custom.split(",") if e]
     if not host or any(host in endpoint for endpoint in custom_endpoints):
         return None
     if (

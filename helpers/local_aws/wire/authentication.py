@@ -209,6 +209,11 @@ def chunk_malformed(message: str) -> WireError:
     )
 
 
+def _client_now(stamp: float, age: float) -> datetime:
+    """The client's "now": the request's stamp plus its age by the local clock."""
+    return datetime.fromtimestamp(stamp + age, tz=timezone.utc)
+
+
 # --- the check ---------------------------------------------------------------------------------------------
 
 
@@ -255,20 +260,22 @@ class Authenticator:
         after the clock moved is as fresh as one signed before it moved was then, and a request (or
         presigned link) signed before the clock moved has aged by the move, so replaying it later fails.
         """
-        signed = datetime.strptime(claims.amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
-        stamp = signed.timestamp()
+        stamp = sigv4.amz_date_timestamp(claims.amz_date)
+        if stamp is None:  # claims are made from valid stamps only (``sigv4._claims``)
+            raise incomplete_signature(
+                f"X-Amz-Date must be in the ISO8601 basic format, got '{claims.amz_date}'."
+            )
         age = self.clock.now() - self.clock.local_time_of(stamp)
-        now = datetime.fromtimestamp(stamp + age, tz=timezone.utc)  # "now" on the client's time line
         if claims.mechanism == "query" and claims.expires is not None:
             if age > claims.expires:
                 raise presigned_expired()
             if -age > SKEW_SECONDS:
-                raise skewed(claims.amz_date, now)
+                raise skewed(claims.amz_date, _client_now(stamp, age))
             return
         if claims.mechanism == "form":
             return  # the POST policy's own expiration decides (:meth:`check_post_policy`)
         if abs(age) > SKEW_SECONDS:
-            raise skewed(claims.amz_date, now)
+            raise skewed(claims.amz_date, _client_now(stamp, age))
 
     def check_v2(self, environ: dict[str, Any], claims: sigv2.Claims, secret: str) -> None:
         """S3's Signature Version 2: time (``Date`` within 15 minutes, or the presigned ``Expires``, an

@@ -74,6 +74,9 @@ class RequestEnvelope:
     params: dict[str, str] | None = None
     document: Any = None
     signing: Any = None
+    #: The S3 authorization mapper's reading of the request (operation, actions, resources), kept by
+    #: whoever mapped it first so that the request log names the operation without mapping it again.
+    s3_mapping: Any = None
 
     def error_answer(self, error: Any) -> Any:
         """The :class:`~.errors.Denial` for ``error`` (a :class:`~.errors.WireError`) in this format."""

@@ -592,6 +592,18 @@ def test_virtual_host_detection_agrees_with_moto(host: str) -> None:
         assert mine == (bucket_name_from_url(f"http://{host}/") or "")
 
 
+def test_virtual_host_detection_follows_moto_settings_changed_later(monkeypatch) -> None:
+    """The answer for a host is remembered, but never past a change of moto's S3 host settings."""
+    assert virtual_host_bucket("photos.example.com") == "photos"
+    monkeypatch.setenv("MOTO_S3_CUSTOM_ENDPOINTS", "http://photos.example.com")
+    assert virtual_host_bucket("photos.example.com") is None
+    monkeypatch.delenv("MOTO_S3_CUSTOM_ENDPOINTS")
+    monkeypatch.setenv("S3_IGNORE_SUBDOMAIN_BUCKETNAME", "true")
+    assert virtual_host_bucket("photos.example.com") is None
+    monkeypatch.delenv("S3_IGNORE_SUBDOMAIN_BUCKETNAME")
+    assert virtual_host_bucket("photos.example.com") == "photos"
+
+
 def test_every_botocore_subresource_is_known() -> None:
     model = sessions.client("s3", region_name="us-east-1").meta.service_model
     for name in model.operation_names:

@@ -142,3 +142,28 @@ def test_a_malformed_request_has_a_line_too():
 )
 def test_error_codes_are_read_from_the_answer(headers, body, code):
     assert error_code_of(headers, body) == code
+
+
+def test_an_s3_request_is_mapped_once_for_authorization_and_the_log(monkeypatch):
+    """The log names an S3 operation from the mapping authorization made (kept on the envelope)."""
+    from werkzeug.test import EnvironBuilder
+
+    from helpers.local_aws import request_log
+    from helpers.local_aws.authorization import s3 as s3_mapping
+    from helpers.local_aws.wire.envelope import ANONYMOUS, RequestEnvelope
+    from helpers.local_aws.wire.services import ServiceCatalog
+
+    environ = EnvironBuilder(path="/bench/comments/1.txt", headers={"Host": "127.0.0.1:4566"}).get_environ()
+    envelope = RequestEnvelope(
+        "s3", "rest-xml", None, "us-east-1", ANONYMOUS, b"", "GET", ServiceCatalog().fronted["s3"]
+    )
+    assert request_log.operation_of(environ, envelope) == "GetObject"  # mapped here: nothing had
+    mapped = envelope.s3_mapping
+    assert mapped is not None and mapped.operation == "GetObject"
+
+    def mapped_again(*args, **kwargs):
+        raise AssertionError("the request was mapped a second time")
+
+    monkeypatch.setattr(s3_mapping, "map_s3_request", mapped_again)
+    assert request_log.operation_of(environ, envelope) == "GetObject"
+    assert envelope.s3_mapping is mapped

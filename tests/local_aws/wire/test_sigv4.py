@@ -271,3 +271,35 @@ def test_a_signed_trailer_chains_on_the_last_chunk_signature():
     assert refused.value.signature
     with pytest.raises(sigv4.ChunkError):
         sigv4.verify_chunks(body + b"\r\n", claims, key, 5, signed=True, trailer=True)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "20261129T164301Z",
+        "20240229T235959Z",  # a leap day
+        "20230229T120000Z",  # no such day
+        "20261301T000000Z",  # month 13
+        "20261100T000000Z",  # day 0
+        "20261129T240000Z",  # hour 24
+        "20261129T236000Z",  # minute 60
+        "20261129T235960Z",  # second 60
+        "20261129T1643Z",
+        "20261129 164301Z",
+        "2026-11-29T16:43:01Z",
+        "20261129T164301",
+        "２０２６1129T164301Z",  # non-ASCII digits, which int() would read
+    ],
+)
+def test_amz_dates_are_read_as_strptime_reads_the_basic_format(stamp):
+    """``YYYYMMDD'T'HHMMSS'Z'`` in ASCII digits, each field in range, as ``strptime`` reads it."""
+    import re
+    from datetime import datetime, timezone
+
+    expected = None
+    if re.fullmatch(r"[0-9]{8}T[0-9]{6}Z", stamp):
+        try:
+            expected = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
+        except ValueError:
+            pass
+    assert sigv4.amz_date_timestamp(stamp) == expected

@@ -1,0 +1,112 @@
+"""moto's handlers for exactly the service the front door decided, called without moto's Flask layer.
+
+moto's server answers a request in three steps: its dispatcher guesses the service from the request's
+headers (and lists moto's package directory to do so), the service's Flask app matches the path
+against the service's URL rules, and the matched handler (``DynamoHandler.dispatch``,
+``S3Response.key_dispatch``, ...) answers it. The front door already knows the service, so
+:class:`MotoServices` asks the dispatcher for each service's app once; :class:`MotoServiceApp` then
+matches the path with that app's own URL rules and calls the handler as moto's view function does
+(``moto.core.utils.convert_to_flask_response``): the same request class moto's server uses
+(``BackendRequest``), the same arguments, moto's request recorder, a ``ClientError`` answered 400, the
+answer built with Flask's ``Response`` class. What is left out is Flask's per-request machinery
+(application and request contexts, sessions, signals) and flask-cors' headers, which the local AWS's
+cross-origin edge replaces on every answer anyway. Nothing of moto is patched; the names used are
+module-level names moto's own server is built from. Should one of them disappear from a future moto,
+the service's Flask app answers instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .constants import DEFAULT_REGION
+from .wire.envelope import StartResponse, WSGIApp
+
+try:  # the names moto's server app is built from (moto/moto_server/werkzeug_app.py, moto/core/utils.py)
+    from botocore.exceptions import ClientError
+    from flask import Response
+    from moto.moto_api import recorder
+    from moto.moto_server.werkzeug_app import BackendRequest
+    from werkzeug.exceptions import HTTPException
+except ImportError:  # pragma: no cover - a moto without them: its Flask apps answer
+    BackendRequest = None
+
+
+class MotoServiceApp:
+    """A WSGI app answering one moto service with the handlers of its Flask app (see the module)."""
+
+    def __init__(self, flask_app: Any) -> None:
+        self.flask_app = flask_app
+        self.url_map = flask_app.url_map
+        self.handlers = {
+            endpoint: getattr(view, "callback", None) for endpoint, view in flask_app.view_functions.items()
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            endpoint, _ = self.url_map.bind_to_environ(environ).match()
+        except HTTPException as error:  # no rule for the path or method: Flask answers the same
+            return error(environ, start_response)
+        handler = self.handlers.get(endpoint)
+        if handler is None:  # a view that is not moto's handler wrapper: let Flask run it
+            return self.flask_app(environ, start_response)
+        request = BackendRequest(environ)
+        try:
+            recorder._record_request(request)
+            # ``raw_url``: the URL as it arrived, as moto's view function passes it.
+            result = handler(request, request.raw_url, dict(request.headers))
+        except ClientError as error:
+            result = 400, {}, error.response["Error"]["Message"]
+        except HTTPException as error:  # moto's RESTError and werkzeug's errors: Flask answers them so
+            return error(environ, start_response)
+        if len(result) == 3:
+            status, headers, content = result
+        else:
+            status, headers, content = 200, {}, result
+        response = Response(response=content, status=status, headers=headers)
+        if request.method == "HEAD" and "content-length" in headers:
+            response.headers["Content-Length"] = headers["content-length"]
+        return response(environ, start_response)
+
+
+class MotoServices:
+    """moto's app for exactly the service the front door decided: moto's dispatcher resolves the backend
+    for ``<service>.<region>.amazonaws.com`` once per service, and its apps are reused, so moto never
+    re-infers the service from headers (nor lists its package directory on every request). Service
+    apps answer through :class:`MotoServiceApp`; moto's own API (``moto_api``) through its Flask app."""
+
+    def __init__(self, dispatcher: Any) -> None:
+        self.dispatcher = dispatcher
+        self._apps: dict[str, WSGIApp] = {}
+
+    def app(self, service: str) -> WSGIApp:
+        found = self._apps.get(service)
+        if found is None:
+            with self.dispatcher.lock:
+                backend = self.dispatcher.get_backend_for_host(f"{service}.{DEFAULT_REGION}.amazonaws.com")
+            if backend is None:
+                raise LookupError(service)
+            flask_app = self.flask_app(backend)
+            found = MotoServiceApp(flask_app) if BackendRequest is not None else flask_app
+            self._apps[service] = found
+        return found
+
+    def moto_api(self) -> WSGIApp:
+        return self.app_named("moto_api")
+
+    def app_named(self, backend: str) -> WSGIApp:
+        found = self._apps.get(f"backend:{backend}")
+        if found is None:
+            found = self.flask_app(backend)
+            self._apps[f"backend:{backend}"] = found
+        return found
+
+    def flask_app(self, backend: str) -> Any:
+        """moto's Flask app for ``backend``, made once and shared with moto's dispatcher."""
+        with self.dispatcher.lock:
+            found = self.dispatcher.app_instances.get(backend)
+            if found is None:
+                found = self.dispatcher.create_app(backend)
+                self.dispatcher.app_instances[backend] = found
+        return found
