@@ -62,3 +62,23 @@ def test_notebook_runs_with_the_real_aws_target(standing_in_for_an_account, path
         assert any("Skipped on real AWS:" in output.get("text", "") for output in cell.outputs), cell.source[
             :80
         ]
+
+
+def test_after_every_notebook_and_the_clean_up_the_account_holds_nothing(standing_in_for_an_account):
+    """Run after the notebooks above (same account, same order): everything they created carried the
+    course's tag, since the clean-up notebook (last), which deletes only tagged resources, left nothing."""
+    assert NOTEBOOKS[-1].name == "13_cleanup.ipynb"
+    import boto3
+
+    session = boto3.Session()  # the environment the fixture exported: the stand-in account
+    cognito_identity, idp = session.client("cognito-identity"), session.client("cognito-idp")
+    iam, dynamodb, s3 = session.client("iam"), session.client("dynamodb"), session.client("s3")
+    left = {
+        "identity pools": cognito_identity.list_identity_pools(MaxResults=60)["IdentityPools"],
+        "user pools": idp.list_user_pools(MaxResults=60)["UserPools"],
+        "roles": [role["RoleName"] for role in iam.list_roles()["Roles"]],
+        "policies": [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]],
+        "tables": dynamodb.list_tables()["TableNames"],
+        "buckets": [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]],
+    }
+    assert left == {name: [] for name in left}
