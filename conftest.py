@@ -23,7 +23,8 @@ from nbval.plugin import IPyNbFile
 from helpers import local_aws
 from tests.support.plain_jupyter import plain_jupyter_environment
 
-pytest_plugins = ["tests.support.distribution"]
+# How the run is spread over xdist's workers; the lowest-versions job, started early to work beside the rest.
+pytest_plugins = ["tests.support.distribution", "tests.support.lowest_versions"]
 
 _server: local_aws.LocalAWS | None = None
 
