@@ -213,9 +213,10 @@ def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if _job is not None and _job.poll() is None:  # the test did not wait for it (an early stop, -x)
-        os.killpg(_job.pid, signal.SIGTERM)
-        _job.wait(timeout=30)
+    if _job is not None:
+        if _job.poll() is None:  # the test did not wait for it (an early stop, -x)
+            os.killpg(_job.pid, signal.SIGTERM)
+        _job.wait(timeout=30)  # reaped here, so its CPU time counts in this run's (benchmarks/test_suite.py)
     if _folder is not None:
         os.environ.pop(FOLDER_VARIABLE, None)
         shutil.rmtree(_folder, ignore_errors=True)
