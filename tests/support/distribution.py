@@ -4,8 +4,8 @@ As with xdist's own ``loadfile``, every test file is one unit that a single work
 module fixtures, such as its own local AWS, are set up once), and so is every notebook under strict nbval
 (its cells share one kernel and run in order). Two kinds of file are split, so that the notebook runs
 spread over the workers: the files whose tests each run one notebook in a kernel of their own
-(``PER_NOTEBOOK``), one unit per notebook; and the browser test, in ``BROWSER_LABS`` units, each with a
-JupyterLab and a Chromium of its own.
+(``PER_NOTEBOOK``), one unit per notebook; and the browser test, if ``BROWSER_LABS`` says so, in parts
+each with a JupyterLab and a Chromium of its own.
 
 Units start longest first (the browser, the site and the programs that start for seconds, then the
 notebook runs, then the rest in collection order; ``--no-loadscope-reorder`` keeps that order), so that no
@@ -24,9 +24,10 @@ import pytest
 
 #: Files whose tests each run one notebook (parametrized by its file name) and share only a cheap fixture.
 PER_NOTEBOOK = ("tests/course/test_notebooks_real_aws_mode.py",)
-#: The browser test: one JupyterLab and one Chromium per unit.
+#: The browser test: one JupyterLab and one Chromium per unit. One unit: a second lab costs about as much
+#: CPU time as it saves wall time on two cores, and the browser test starts first anyway.
 BROWSER = "tests/course/test_browser.py"
-BROWSER_LABS = 2
+BROWSER_LABS = 1
 #: Files that start other programs for many seconds; they go first, in this order.
 FIRST = (
     BROWSER,
