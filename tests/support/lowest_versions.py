@@ -34,12 +34,13 @@ TEST_FILE = "tests/project/test_lowest_versions.py"
 #: The folder of this run's job, for the test processes (set by the process that starts the run).
 FOLDER_VARIABLE = "PYTEST_LOWEST_VERSIONS_RUN"
 TEST_TIMEOUT = 900  # seconds for the tests in the lowest versions
-# What is left out needs more than the helper package and the local AWS (a browser, JupyterLab's own
-# front end, the docs tools, make or conda), or is a run of every notebook (covered by nbval on the
-# pinned versions), or is the lowest-versions test itself.
+# What is left out needs more than the helper package and the local AWS (a browser: every test marked
+# ``browser`` is deselected too; JupyterLab's own front end, the docs tools, make or conda), or is a run of
+# every notebook (covered by nbval on the pinned versions), or is the lowest-versions test itself.
 LEFT_OUT = {
     "tests/course/test_browser.py",
     "tests/course/test_lab.py",
+    "tests/course/test_lab_terminal.py",
     "tests/course/test_notebooks.py",
     "tests/course/test_notebooks_anywhere.py",
     "tests/course/test_notebooks_real_aws_mode.py",
@@ -121,8 +122,8 @@ def run_job(folder: Path) -> dict[str, Any]:
     result["tests"] = tests
     began = time.perf_counter()
     # Two workers of its own: the job runs beside the main run's workers and should get its share of CPU.
-    command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "-n", "2"]
-    command += ["--dist", "loadfile"]
+    command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "-m", "not browser"]
+    command += ["-n", "2", "--dist", "loadfile"]
     try:
         run = subprocess.run(
             [*command, *tests], cwd=REPO, capture_output=True, text=True, env=env, timeout=TEST_TIMEOUT
