@@ -28,10 +28,14 @@ lab: PY = $(call python_for,lab)
 lab: $(call setup_for,lab)
 	$(PY) -m helpers.lab $(LAB_ARGS)
 
+# pytest-xdist: four worker processes (most of the slow tests wait on kernels, JupyterLab, a browser or an
+# install, so more workers than cores pays); units and order in tests/support/distribution.py.
+PYTEST_XDIST := -n 4 --dist loadfile --no-loadscope-reorder
+
 test: PY = $(call python_for,test)
 test: $(call setup_for,test) $(call setup_for,docs) $(MERMAID)
 	$(PY) -m ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 docs: PY = $(call python_for,docs)
 docs: $(call setup_for,docs) $(MERMAID)

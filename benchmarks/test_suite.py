@@ -3,11 +3,13 @@
     python benchmarks/test_suite.py [--without-slow] [-- more pytest arguments]
 
 Runs what ``make test`` runs: ``ruff check .``, then one ``pytest`` over the configured testpaths
-(``tests`` and the notebooks under strict nbval), with ``--junitxml`` so that each test's time (set-up,
-call and tear-down) is added up by the folder it is in. Prints ruff's time, each folder's time and
-share, the same by top folder, pytest's wall time and the total. ``--without-slow`` leaves out the
-tests marked ``slow`` or ``browser`` (the lowest-versions run, notebook runs, JupyterLab, the browser
-and site tests), to time the rest alone; ``-- -m "slow or browser"`` times those alone. Target
+(``tests`` and the notebooks under strict nbval) with the Makefile's ``PYTEST_XDIST`` options (worker
+processes), with ``--junitxml`` so that each test's time (set-up, call and tear-down) is added up by the
+folder it is in. Prints ruff's time, each folder's time (summed over the workers, so the folders add up to
+more than the wall time) and share, the same by top folder, pytest's wall time, the total, and the CPU time
+the run took (its own and its child processes', which is what two cores must share). ``--without-slow``
+leaves out the tests marked ``slow`` or ``browser`` (the lowest-versions run, notebook runs, JupyterLab,
+the browser and site tests), to time the rest alone; ``-- -m "slow or browser"`` times those alone. Target
 (issue 11): ``make test`` at most 150 s on 2 cores. Nothing is asserted about time; the script fails
 only if ruff or pytest fails.
 """
@@ -16,6 +18,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import resource
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -25,6 +30,20 @@ from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def make_test_options() -> list[str]:
+    """The pytest options ``make test`` adds (the Makefile's ``PYTEST_XDIST``)."""
+    found = re.search(r"^PYTEST_XDIST\s*:?=(.*)$", (REPO / "Makefile").read_text(), re.MULTILINE)
+    if not found:
+        raise SystemExit("no PYTEST_XDIST line in the Makefile: update benchmarks/test_suite.py")
+    return shlex.split(found[1])
+
+
+def cpu_seconds() -> float:
+    """User and system time of the child processes that have ended (ruff, pytest and theirs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def folder_of(classname: str, file: str | None) -> str:
@@ -56,6 +75,7 @@ def main() -> int:
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}  # this checkout's helpers, as under `make test`
 
+    load_before = os.getloadavg()[0]  # other work on the machine slows the run: say how much there was
     started = time.perf_counter()
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "-q", "."], cwd=REPO, env=env)
     ruff_time = time.perf_counter() - started
@@ -64,6 +84,7 @@ def main() -> int:
         junit = Path(scratch) / "suite.xml"
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"]
         command += ["-o", "junit_family=xunit1"]  # xunit1 records each test's file
+        command += make_test_options()
         if options.without_slow:
             command += ["-m", "not slow and not browser"]
         command += options.pytest_args
@@ -85,10 +106,14 @@ def main() -> int:
     print("by top folder: " + ", ".join(f"{top} {seconds:.0f} s" for top, seconds in sorted(tops.items())))
     print("slowest files: " + ", ".join(f"{file} {seconds:.0f} s" for file, seconds in slowest(files)))
     counted = sum(folders.values())
-    print(f"{'(pytest start-up, collection, the rest)':<40} {pytest_time - counted:7.1f} s")
+    print(f"{'tests summed over the workers':<40} {counted:7.1f} s  ({counted / pytest_time:.1f} x wall)")
     print(f"{'pytest wall time':<40} {pytest_time:7.1f} s  {summary}")
-    print(f"{'total (make test without set-up)':<40} {ruff_time + pytest_time:7.1f} s  (target: 150 s)")
-    print(f"on {os.cpu_count()} cores")
+    total = ruff_time + pytest_time
+    print(f"{'total (make test without set-up)':<40} {total:7.1f} s  (target: 150 s)")
+    cpu = cpu_seconds()
+    print(f"{'CPU time (user + system, with children)':<40} {cpu:7.1f} s  {cpu / total:.2f} cores busy")
+    load_after = os.getloadavg()[0]
+    print(f"on {os.cpu_count()} cores; load average before the run {load_before:.1f}, after {load_after:.1f}")
     return 1 if ruff.returncode or pytest_run.returncode else 0
 
 

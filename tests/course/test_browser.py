@@ -2,7 +2,8 @@
 
 ``python -m helpers.lab`` (what ``make lab`` runs) starts the local AWS and JupyterLab on a copy of the
 notebooks; Playwright drives Debian's Chromium (``/usr/bin/chromium``, installed by ``.ci/run`` with apt;
-never a browser download). For each notebook: open it, run all cells, then check that only cells tagged
+never a browser download). JupyterLab stays open in one tab, as a reader keeps it; for each notebook in
+turn: open it, run all cells, then check that only cells tagged
 ``raises-exception`` show an error (and that those do), that every code cell ran, that each Mermaid fence
 is drawn as a picture, that widgets are drawn as widgets (not their text fallback), and that the page
 raised no JavaScript error. In notebook 04 the test also uses the login panel as the notebook asks a
@@ -314,13 +315,50 @@ def settle(page, expected: Expected) -> None:
         pass
 
 
-def open_notebook(context, lab: Lab, name: str):
-    page = context.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    page.goto(f"{lab.url}/lab/tree/{name}?reset&token={TOKEN}")
-    page.wait_for_function(NOTEBOOK_READY, arg=name, timeout=90_000)
-    return page, page_errors
+@dataclass
+class LabPage:
+    """JupyterLab open in one browser tab, as a reader keeps it open, and the JavaScript errors it raised."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab: Lab, browser_context) -> Iterator[LabPage]:
+    """One tab in which every notebook is opened in turn (JupyterLab's front end loads once)."""
+    page = browser_context.new_page()
+    opened = LabPage(page)
+    page.on("pageerror", lambda error: opened.errors.append(str(error)))
+    page.goto(f"{lab.url}/lab?reset&token={TOKEN}")
+    page.wait_for_function("() => Boolean(window.jupyterapp)", timeout=90_000)
+    page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
+    assert not opened.errors, f"JavaScript errors while JupyterLab loaded: {opened.errors}"
+    try:
+        yield opened
+    finally:
+        page.close()
+
+
+def open_notebook(lab_page: LabPage, name: str):
+    """Open ``name`` (File > Open, as a reader does) and wait for its kernel to be idle."""
+    lab_page.errors.clear()  # from here on, the errors are this notebook's
+    lab_page.page.evaluate(
+        "async name => { await window.jupyterapp.commands.execute('docmanager:open', {path: name}); }", name
+    )
+    lab_page.page.wait_for_function(NOTEBOOK_READY, arg=name, timeout=90_000)
+    return lab_page.page, lab_page.errors
+
+
+def close_notebook(page) -> None:
+    """Shut the notebook's kernel down and close its tab, without saving (the copy is thrown away)."""
+    page.evaluate(
+        """async () => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            await panel.sessionContext.shutdown();
+            panel.context.model.dirty = false;
+            panel.dispose();
+        }"""
+    )
 
 
 def screenshot(page, path: Path) -> None:
@@ -393,10 +431,10 @@ def use_login_panel(page) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_in_jupyterlab_in_a_browser(
-    name: str, lab: Lab, browser_context, pytestconfig: pytest.Config
+    name: str, lab: Lab, lab_page: LabPage, pytestconfig: pytest.Config
 ) -> None:
     expected = expected_of(lab.copy / name)
-    page, page_errors = open_notebook(browser_context, lab, name)
+    page, page_errors = open_notebook(lab_page, name)
     shot = lab.screenshots / f"{Path(name).stem}.png"
     shot.unlink(missing_ok=True)  # a folder given in COURSE_BROWSER_SCREENSHOTS may hold an older run's
     try:
@@ -448,7 +486,4 @@ def test_notebook_runs_in_jupyterlab_in_a_browser(
         say(pytestconfig, f"{name} failed; screenshot: {shot}")
         raise
     finally:
-        try:
-            page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
-        finally:
-            page.close()
+        close_notebook(page)

@@ -70,14 +70,13 @@ def run_pytest_on(notebook: Path) -> subprocess.CompletedProcess:
 
 
 def test_strict_nbval_fails_a_notebook_whose_stored_output_was_edited():
+    """One stored output edited, and strict nbval fails that cell alone, showing the edit (the unedited
+    notebook passes: nbval's own run of notebooks/ in the same ``make test``)."""
     source = REPO / "notebooks" / "00_setup-check.ipynb"
     # Beside the original, so the notebook runs from the same folder it expects.
     copy = source.with_name(f".nbval-probe-{uuid.uuid4().hex}.ipynb")
     try:
         copy.write_bytes(source.read_bytes())
-        unedited = run_pytest_on(copy)
-        assert unedited.returncode == 0, unedited.stdout[-3000:]
-
         notebook = nbformat.read(copy, as_version=4)
         edited = 0
         for cell in code_cells(notebook):
@@ -89,7 +88,9 @@ def test_strict_nbval_fails_a_notebook_whose_stored_output_was_edited():
         nbformat.write(notebook, copy)
         result = run_pytest_on(copy)
         assert result.returncode == 1, result.stdout[-3000:]
-        assert "Account number: " in result.stdout and "1 failed" in result.stdout
+        # Only the edited cell fails: every other cell of the copy runs and matches.
+        assert "Account number: " in result.stdout
+        assert re.search(r"\b1 failed, [1-9]\d* passed", result.stdout), result.stdout[-3000:]
     finally:
         copy.unlink(missing_ok=True)
 

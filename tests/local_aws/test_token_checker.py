@@ -38,31 +38,37 @@ def check(value: str, **options: Any) -> dict[str, Any]:
     return verify_token(value, **settings)
 
 
+# Each test process makes its own keys, so the tokens differ between processes: the ids name the
+# refusal instead (pytest-xdist's workers must collect the same ids).
+REFUSED_CASES = [
+    ("not.a.jwt", {}, refused.Malformed),
+    (token(iss="https://elsewhere.example"), {}, refused.WrongIssuer),
+    (token(token_use="access"), {}, refused.WrongTokenUse),
+    (
+        jwt.encode({"iss": ISSUER, "token_use": "id"}, None, algorithm="none"),
+        {},
+        refused.AlgorithmNotAllowed,
+    ),
+    (
+        token(key="a shared secret long enough for HS256 32b", alg="HS256"),
+        {},
+        refused.AlgorithmNotAllowed,
+    ),
+    (token(kid="dummy"), {}, refused.UnknownKey),
+    (token(key=OTHER_KEY), {}, refused.BadSignature),
+    (token(exp=NOW), {}, refused.Expired),
+    (token(iat=NOW + 60 + 301), {}, refused.NotYetValid),
+    (token(nbf=NOW + 60 + 301), {}, refused.NotYetValid),
+    (token(exp=None), {}, refused.MissingClaim),
+    (token(aud=None), {}, refused.MissingClaim),
+    (token(), {"accepted_audiences": ["another-client"]}, refused.WrongAudience),
+]
+
+
 @pytest.mark.parametrize(
     ("value", "options", "expected"),
-    [
-        ("not.a.jwt", {}, refused.Malformed),
-        (token(iss="https://elsewhere.example"), {}, refused.WrongIssuer),
-        (token(token_use="access"), {}, refused.WrongTokenUse),
-        (
-            jwt.encode({"iss": ISSUER, "token_use": "id"}, None, algorithm="none"),
-            {},
-            refused.AlgorithmNotAllowed,
-        ),
-        (
-            token(key="a shared secret long enough for HS256 32b", alg="HS256"),
-            {},
-            refused.AlgorithmNotAllowed,
-        ),
-        (token(kid="dummy"), {}, refused.UnknownKey),
-        (token(key=OTHER_KEY), {}, refused.BadSignature),
-        (token(exp=NOW), {}, refused.Expired),
-        (token(iat=NOW + 60 + 301), {}, refused.NotYetValid),
-        (token(nbf=NOW + 60 + 301), {}, refused.NotYetValid),
-        (token(exp=None), {}, refused.MissingClaim),
-        (token(aud=None), {}, refused.MissingClaim),
-        (token(), {"accepted_audiences": ["another-client"]}, refused.WrongAudience),
-    ],
+    REFUSED_CASES,
+    ids=[f"{number}-{case[2].__name__}" for number, case in enumerate(REFUSED_CASES)],
 )
 def test_each_failed_check_has_its_own_refusal(value, options, expected):
     with pytest.raises(IdTokenRejected) as raised:

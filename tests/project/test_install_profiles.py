@@ -32,6 +32,7 @@ DISTRIBUTION = "cognito-identity-pools-course"
 # AGPL cross-checker, uv, and the site builder.
 TOOLS = {
     "pytest",
+    "pytest-xdist",
     "nbval",
     "ruff",
     "import-linter",

@@ -6,58 +6,25 @@ extra at uv's ``lowest-direct`` resolution: every requirement pyproject.toml nam
 version its bound allows (what ``>=`` promises a user), the rest at the newest versions that fit. The
 tests below then run in that environment from this checkout. Only PyPI is needed; packages come from uv's
 cache when they are there. A failure here means a bound is too low: raise it (and say why beside it).
+
+The install and that test run are one job (``tests/support/lowest_versions.py``) that the run starts as
+soon as it knows this test is selected, so that it works beside the other tests; this test waits for its
+result and checks it.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
+
+from tests.support import lowest_versions
 
 pytestmark = pytest.mark.slow
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    tomllib = pytest.importorskip("tomli")
-
-REPO = Path(__file__).resolve().parents[2]
-# What is left out needs more than the helper package and the local AWS (a browser, JupyterLab's own
-# front end, the docs tools, make or conda), or is a run of every notebook (covered by nbval on the
-# pinned versions), or is this test itself.
-LEFT_OUT = {
-    "tests/course/test_browser.py",
-    "tests/course/test_lab.py",
-    "tests/course/test_notebooks.py",
-    "tests/course/test_notebooks_anywhere.py",
-    "tests/course/test_notebooks_real_aws_mode.py",
-    "tests/project/test_environment.py",
-    "tests/project/test_install_profiles.py",
-    "tests/project/test_lowest_versions.py",
-    "tests/project/test_site.py",
-}
-
-
-def helper_and_local_aws_tests() -> list[str]:
-    found = (path.relative_to(REPO).as_posix() for path in (REPO / "tests").rglob("test_*.py"))
-    return sorted(path for path in found if path not in LEFT_OUT)
-
-
-def uv_binary() -> str:
-    try:
-        from uv import find_uv_bin
-    except ImportError:
-        message = "uv is missing (it is in the `test` extra: pip install -e '.[test]')"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; the lowest-versions test must run in CI")
-        pytest.skip(message)
-    return find_uv_bin()
+#: Seconds to wait for the job: its install, then its tests (which have a timeout of their own).
+WAIT = 300 + lowest_versions.TEST_TIMEOUT
 
 
 def say(config: pytest.Config, text: str) -> None:
@@ -71,68 +38,36 @@ def say(config: pytest.Config, text: str) -> None:
         reporter.write_line(f"\n[lowest versions] {text}")
 
 
-def direct_requirements() -> list[Requirement]:
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    return [Requirement(line) for line in project["dependencies"] + project["optional-dependencies"]["test"]]
-
-
-def installed_versions(python: Path, names: list[str]) -> dict[str, str]:
-    script = (
-        "import json, sys\nfrom importlib import metadata\n"
-        "print(json.dumps({name: metadata.version(name) for name in sys.argv[1:]}))"
-    )
-    result = subprocess.run([str(python), "-c", script, *names], capture_output=True, text=True, check=True)
-    return json.loads(result.stdout)
+@pytest.fixture
+def job_folder(tmp_path: Path) -> Path:
+    """The run's job folder; without one (this test collected by some other way), a job of its own."""
+    folder = Path(os.environ.get(lowest_versions.FOLDER_VARIABLE) or tmp_path)
+    if lowest_versions.uv_binary() is None:
+        message = "uv is missing (it is in the `test` extra: pip install -e '.[test]')"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; the lowest-versions test must run in CI")
+        pytest.skip(message)
+    lowest_versions.start(folder)  # does nothing if the run has started it already
+    return folder
 
 
 def test_helper_and_local_aws_tests_pass_on_the_lowest_allowed_versions(
-    tmp_path: Path, pytestconfig: pytest.Config
+    job_folder: Path, pytestconfig: pytest.Config
 ):
-    uv = uv_binary()
-    venv = tmp_path / "lowest"
-    python = venv / "bin" / "python"
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "COURSE_"))}
-    env.pop("VIRTUAL_ENV", None)
-    started = time.perf_counter()
-    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env)
-    install = subprocess.run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(python),
-            "--resolution",
-            "lowest-direct",
-            f"{REPO}[test]",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert install.returncode == 0, install.stderr[-3000:]
-    installed_in = time.perf_counter() - started
+    result = lowest_versions.result(job_folder, timeout=WAIT)
+    assert "error" not in result, result["error"]
+    assert result["install_returncode"] == 0, result["install_stderr"]
 
     # For the record (the run's output): the versions the bounds gave.
-    requirements = direct_requirements()
-    versions = installed_versions(python, [requirement.name for requirement in requirements])
+    versions = result["versions"]
     say(pytestconfig, " ".join(f"{name}=={version}" for name, version in sorted(versions.items())))
-    for requirement in requirements:
+    for requirement in lowest_versions.direct_requirements():
         assert requirement.specifier.contains(versions[requirement.name], prereleases=True)
 
-    tests = helper_and_local_aws_tests()
+    tests = result["tests"]
     assert "tests/credentials/test_cognito_credentials.py" in tests
     assert "tests/local_aws/test_local_aws_server.py" in tests
-    run = subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *tests],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=900,
-    )
-    tests_ran_in = time.perf_counter() - started - installed_in
-    summary = (run.stdout.strip().splitlines() or ["(no output)"])[-1]
-    say(pytestconfig, f"installed in {installed_in:.0f} s, tests ran in {tests_ran_in:.0f} s: {summary}")
-    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    summary = (result["stdout"].strip().splitlines() or ["(no output)"])[-1]
+    times = f"installed in {result['installed_in']:.0f} s, tests ran in {result['tests_ran_in']:.0f} s"
+    say(pytestconfig, f"{times}: {summary}")
+    assert result["tests_returncode"] == 0, result["stdout"] + result["stderr"]

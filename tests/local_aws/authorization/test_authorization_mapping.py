@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3
 import botocore.parsers
 import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -55,12 +54,15 @@ class _Captured(Exception):
 
 
 def _client(service: str, **config: Any) -> Any:
-    return boto3.session.Session(
+    return sessions.client(
+        service,
         aws_access_key_id=ACCESS_KEY_ID,
         aws_secret_access_key="secret",
         aws_session_token=SESSION_TOKEN,
         region_name="us-east-1",
-    ).client(service, endpoint_url=ENDPOINT, config=Config(**config) if config else None)
+        endpoint_url=ENDPOINT,
+        config=Config(**config) if config else None,
+    )
 
 
 def _capture(client: Any, operation: str, **params: Any) -> AWSPreparedRequest:

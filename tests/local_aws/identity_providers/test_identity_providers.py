@@ -23,7 +23,7 @@ from helpers.local_aws.cognito_identity.models import IdentityPool
 from helpers.local_aws.cognito_identity.provider_logins import ProviderLogins
 from helpers.local_aws.identity_providers import StandInProviders
 from tests.support.local_aws_fixtures import ACCOUNT_ID, error_of
-from tests.support.pools import identity_pool
+from tests.support.pools import PoolSetup, identity_pool
 
 #: Logins key -> the client id the app signs in with.
 CLIENTS = {
@@ -46,7 +46,7 @@ ACCESS_TOKEN_PROVIDERS = ["www.amazon.com", "graph.facebook.com"]
 _pools = iter(range(1000))
 
 
-def new_pool(endpoint: Any, providers: dict[str, str], classic: bool = False) -> str:
+def new_pool(endpoint: Any, providers: dict[str, str], classic: bool = False) -> PoolSetup:
     """A pool trusting ``providers`` with an authenticated role (role names are process-wide in moto)."""
     number = next(_pools)
     return identity_pool(
@@ -57,11 +57,11 @@ def new_pool(endpoint: Any, providers: dict[str, str], classic: bool = False) ->
         user_pool=False,
         providers=providers,
         role_names={"authenticated": f"idp-member-{number}"},
-    ).pool_id
+    )
 
 
 @pytest.fixture(scope="module")
-def pool_id(endpoint) -> str:
+def pool(endpoint) -> PoolSetup:
     # The basic flow is on only so that GetOpenIdToken shows the amr a sign-in produces.
     return new_pool(endpoint, SUPPORTED, classic=True)
 
@@ -112,10 +112,10 @@ def cognito(url: str, operation: str, body: dict[str, Any]) -> tuple[int, dict[s
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_sign_in_get_id_and_credentials(provider, pool_id, endpoint):
+def test_sign_in_get_id_and_credentials(provider, pool, endpoint):
     public = endpoint.unsigned()
     logins = {provider: token(endpoint, provider)}
-    identity_id = public.get_id(IdentityPoolId=pool_id, Logins=logins)["IdentityId"]
+    identity_id = public.get_id(IdentityPoolId=pool.pool_id, Logins=logins)["IdentityId"]
     answer = public.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)
     assert answer["IdentityId"] == identity_id
     caller = endpoint.with_credentials("sts", answer["Credentials"]).get_caller_identity()
@@ -125,7 +125,7 @@ def test_sign_in_get_id_and_credentials(provider, pool_id, endpoint):
 
     # The next sign-in finds the same identity [§2].
     again = {provider: token(endpoint, provider)}
-    assert public.get_id(IdentityPoolId=pool_id, Logins=again)["IdentityId"] == identity_id
+    assert public.get_id(IdentityPoolId=pool.pool_id, Logins=again)["IdentityId"] == identity_id
     described = endpoint.client("cognito-identity").describe_identity(IdentityId=identity_id)
     assert described["Logins"] == [provider]
 
@@ -136,7 +136,7 @@ def test_sign_in_get_id_and_credentials(provider, pool_id, endpoint):
     assert amr[2].startswith(f"{provider}:{CLIENTS[provider]}:") and len(amr) == 3
 
 
-def test_provider_user_ids_have_the_providers_shapes(pool_id, endpoint):
+def test_provider_user_ids_have_the_providers_shapes(pool, endpoint):
     amazon = idp.amazon_token_info(token(endpoint, "www.amazon.com"), endpoint.url)
     assert amazon["user_id"].startswith("amzn1.account.") and amazon["iss"] == "https://www.amazon.com"
     facebook = idp.facebook_debug_token(token(endpoint, "graph.facebook.com"), endpoint.url)
@@ -149,7 +149,7 @@ def test_provider_user_ids_have_the_providers_shapes(pool_id, endpoint):
     assert apple["sub"].startswith("000") and apple["sub"].count(".") == 2
 
 
-def test_sign_in_api_and_unsigned_calls_over_plain_http(pool_id, endpoint):
+def test_sign_in_api_and_unsigned_calls_over_plain_http(pool, endpoint):
     base = f"{endpoint.url}/_local_aws/providers"
     status, index = http(base)
     assert status == 200 and index["local_only"] is True and "ana" in index["test_users"]
@@ -188,7 +188,7 @@ def test_sign_in_api_and_unsigned_calls_over_plain_http(pool_id, endpoint):
     assert status == 200 and apple_keys["keys"][0]["alg"] == "RS256"
 
     logins = {"www.amazon.com": amazon["access_token"], "accounts.google.com": google["id_token"]}
-    status, got = cognito(endpoint.url, "GetId", {"IdentityPoolId": pool_id, "Logins": logins})
+    status, got = cognito(endpoint.url, "GetId", {"IdentityPoolId": pool.pool_id, "Logins": logins})
     assert status == 200
     status, answer = cognito(
         endpoint.url, "GetCredentialsForIdentity", {"IdentityId": got["IdentityId"], "Logins": logins}
@@ -196,7 +196,7 @@ def test_sign_in_api_and_unsigned_calls_over_plain_http(pool_id, endpoint):
     assert status == 200 and answer["IdentityId"] == got["IdentityId"]
     assert answer["Credentials"]["AccessKeyId"].startswith("ASIA")
     status, error = cognito(
-        endpoint.url, "GetId", {"IdentityPoolId": pool_id, "Logins": {"www.amazon.com": "Atza|forged"}}
+        endpoint.url, "GetId", {"IdentityPoolId": pool.pool_id, "Logins": {"www.amazon.com": "Atza|forged"}}
     )
     assert status == 400 and error["__type"] == "NotAuthorizedException"
 
@@ -227,18 +227,19 @@ def test_sign_in_api_refusals(endpoint):
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_token_for_another_app(provider, pool_id, endpoint):
+def test_token_for_another_app(provider, pool, endpoint):
     """The token must be for an app id the pool configures for that provider [§7]."""
     logins = {provider: token(endpoint, provider, client_id="someone-elses-app")}
-    assert get_id(endpoint, pool_id, logins) == NOT_SUPPORTED
+    assert get_id(endpoint, pool.pool_id, logins) == NOT_SUPPORTED
 
 
-def test_any_of_several_semicolon_separated_ids(pool_id, endpoint):
+def test_any_of_several_semicolon_separated_ids(pool, endpoint):
     old = token(endpoint, "accounts.google.com", client_id="old.apps.googleusercontent.com")
     new = token(endpoint, "accounts.google.com")
     public = endpoint.unsigned()
-    first = public.get_id(IdentityPoolId=pool_id, Logins={"accounts.google.com": old})["IdentityId"]
-    assert public.get_id(IdentityPoolId=pool_id, Logins={"accounts.google.com": new})["IdentityId"] == first
+    first = public.get_id(IdentityPoolId=pool.pool_id, Logins={"accounts.google.com": old})["IdentityId"]
+    again = public.get_id(IdentityPoolId=pool.pool_id, Logins={"accounts.google.com": new})["IdentityId"]
+    assert again == first
 
 
 def test_login_with_amazon_pool_may_name_the_app_id_or_the_client_id(endpoint):
@@ -246,11 +247,11 @@ def test_login_with_amazon_pool_may_name_the_app_id_or_the_client_id(endpoint):
     by_client = new_pool(endpoint, {"www.amazon.com": CLIENTS["www.amazon.com"]})
     access = token(endpoint, "www.amazon.com", app_id="amzn1.application.idp-app")
     public = endpoint.unsigned()
-    assert public.get_id(IdentityPoolId=by_app, Logins={"www.amazon.com": access})["IdentityId"]
-    assert public.get_id(IdentityPoolId=by_client, Logins={"www.amazon.com": access})["IdentityId"]
+    assert public.get_id(IdentityPoolId=by_app.pool_id, Logins={"www.amazon.com": access})["IdentityId"]
+    assert public.get_id(IdentityPoolId=by_client.pool_id, Logins={"www.amazon.com": access})["IdentityId"]
 
 
-def test_google_token_issued_to_the_app_for_its_back_end(pool_id, endpoint):
+def test_google_token_issued_to_the_app_for_its_back_end(pool, endpoint):
     """aud = the back end's client, azp = the configured app: accepted (which AWS compares: UNCONFIRMED)."""
     cross = token(endpoint, "accounts.google.com", audience="backend.apps.googleusercontent.com")
     claims = jwt.decode(cross, options={"verify_signature": False})
@@ -258,52 +259,52 @@ def test_google_token_issued_to_the_app_for_its_back_end(pool_id, endpoint):
         claims["azp"] == CLIENTS["accounts.google.com"]
         and claims["aud"] == "backend.apps.googleusercontent.com"
     )
-    assert endpoint.unsigned().get_id(IdentityPoolId=pool_id, Logins={"accounts.google.com": cross})
+    assert endpoint.unsigned().get_id(IdentityPoolId=pool.pool_id, Logins={"accounts.google.com": cross})
 
 
 def test_provider_the_pool_does_not_configure(endpoint):
     only_google = new_pool(endpoint, {"accounts.google.com": CLIENTS["accounts.google.com"]})
     for provider in ("www.amazon.com", "graph.facebook.com", "appleid.apple.com"):
-        assert get_id(endpoint, only_google, {provider: token(endpoint, provider)}) == NOT_SUPPORTED
+        assert get_id(endpoint, only_google.pool_id, {provider: token(endpoint, provider)}) == NOT_SUPPORTED
 
 
 @pytest.mark.parametrize("provider", ID_TOKEN_PROVIDERS)
-def test_tampered_id_token(provider, pool_id, endpoint):
+def test_tampered_id_token(provider, pool, endpoint):
     forged = reencode(token(endpoint, provider), lambda claims: claims.update(sub="someone-else"))
-    assert get_id(endpoint, pool_id, {provider: forged}) == NOT_VERIFIED
+    assert get_id(endpoint, pool.pool_id, {provider: forged}) == NOT_VERIFIED
 
 
 @pytest.mark.parametrize("provider", ID_TOKEN_PROVIDERS)
-def test_alg_none_and_hs256(provider, pool_id, endpoint):
+def test_alg_none_and_hs256(provider, pool, endpoint):
     claims = jwt.decode(token(endpoint, provider), options={"verify_signature": False})
     unsigned = jwt.encode(claims, None, algorithm="none")
-    assert get_id(endpoint, pool_id, {provider: unsigned}) == NOT_VERIFIED
+    assert get_id(endpoint, pool.pool_id, {provider: unsigned}) == NOT_VERIFIED
     symmetric = jwt.encode(claims, "a shared secret long enough for HS256!!", algorithm="HS256")
-    assert get_id(endpoint, pool_id, {provider: symmetric}) == NOT_VERIFIED
+    assert get_id(endpoint, pool.pool_id, {provider: symmetric}) == NOT_VERIFIED
 
 
-def test_id_token_under_another_providers_key(pool_id, endpoint):
+def test_id_token_under_another_providers_key(pool, endpoint):
     google = token(endpoint, "accounts.google.com")
-    assert get_id(endpoint, pool_id, {"appleid.apple.com": google}) == (
+    assert get_id(endpoint, pool.pool_id, {"appleid.apple.com": google}) == (
         "NotAuthorizedException",
         "Invalid login token. Issuer doesn't match providerName",
     )
 
 
 @pytest.mark.parametrize("provider", ID_TOKEN_PROVIDERS)
-def test_malformed_and_access_token_where_an_id_token_is_expected(provider, pool_id, endpoint):
+def test_malformed_and_access_token_where_an_id_token_is_expected(provider, pool, endpoint):
     expected = ("NotAuthorizedException", "Invalid login token. Not a valid OpenId Connect identity token.")
-    assert get_id(endpoint, pool_id, {provider: "not.a.jwt"}) == expected
-    assert get_id(endpoint, pool_id, {provider: token(endpoint, "www.amazon.com")}) == expected
+    assert get_id(endpoint, pool.pool_id, {provider: "not.a.jwt"}) == expected
+    assert get_id(endpoint, pool.pool_id, {provider: token(endpoint, "www.amazon.com")}) == expected
 
 
 @pytest.mark.parametrize("provider", ACCESS_TOKEN_PROVIDERS)
-def test_access_token_the_provider_never_issued(provider, pool_id, endpoint):
+def test_access_token_the_provider_never_issued(provider, pool, endpoint):
     # The wording is UNCONFIRMED (see provider_logins.invalid_access_token); the code is AWS's.
-    code, message = get_id(endpoint, pool_id, {provider: "EAAGor-Atza-forged"})
+    code, message = get_id(endpoint, pool.pool_id, {provider: "EAAGor-Atza-forged"})
     assert code == "NotAuthorizedException" and message.startswith("Invalid login token.")
     # An ID token is no access token either.
-    assert get_id(endpoint, pool_id, {provider: token(endpoint, "accounts.google.com")})[0] == code
+    assert get_id(endpoint, pool.pool_id, {provider: token(endpoint, "accounts.google.com")})[0] == code
 
 
 def test_token_issued_in_the_future_beyond_the_clock_skew():
@@ -331,7 +332,7 @@ def test_linking_a_second_provider_to_an_identity(endpoint):
     pool = new_pool(endpoint, SUPPORTED)
     public = endpoint.unsigned()
     google = {"accounts.google.com": token(endpoint, "accounts.google.com", "chen")}
-    identity_id = public.get_id(IdentityPoolId=pool, Logins=google)["IdentityId"]
+    identity_id = public.get_id(IdentityPoolId=pool.pool_id, Logins=google)["IdentityId"]
     both = {**google, "www.amazon.com": token(endpoint, "www.amazon.com", "chen")}
     answer = public.get_credentials_for_identity(IdentityId=identity_id, Logins=both)
     assert answer["IdentityId"] == identity_id
@@ -339,14 +340,14 @@ def test_linking_a_second_provider_to_an_identity(endpoint):
     assert described["Logins"] == ["accounts.google.com", "www.amazon.com"]
     # Amazon alone now finds the same identity.
     amazon = {"www.amazon.com": token(endpoint, "www.amazon.com", "chen")}
-    assert public.get_id(IdentityPoolId=pool, Logins=amazon)["IdentityId"] == identity_id
+    assert public.get_id(IdentityPoolId=pool.pool_id, Logins=amazon)["IdentityId"] == identity_id
 
 
 def test_a_second_login_of_the_same_provider_is_refused(endpoint):
     pool = new_pool(endpoint, SUPPORTED)
     public = endpoint.unsigned()
     chen = {"accounts.google.com": token(endpoint, "accounts.google.com", "chen")}
-    identity_id = public.get_id(IdentityPoolId=pool, Logins=chen)["IdentityId"]
+    identity_id = public.get_id(IdentityPoolId=pool.pool_id, Logins=chen)["IdentityId"]
     amazon = {"www.amazon.com": token(endpoint, "www.amazon.com", "chen")}
     public.get_credentials_for_identity(IdentityId=identity_id, Logins={**chen, **amazon})
     # Chen proves the identity with Amazon and brings a second Google user: refused.
@@ -363,11 +364,11 @@ def test_merging_two_identities_through_their_logins(endpoint):
     public = endpoint.unsigned()
     google = {"accounts.google.com": token(endpoint, "accounts.google.com", "dara")}
     amazon = {"www.amazon.com": token(endpoint, "www.amazon.com", "dara")}
-    first = public.get_id(IdentityPoolId=pool, Logins=google)["IdentityId"]
-    second = public.get_id(IdentityPoolId=pool, Logins=amazon)["IdentityId"]
+    first = public.get_id(IdentityPoolId=pool.pool_id, Logins=google)["IdentityId"]
+    second = public.get_id(IdentityPoolId=pool.pool_id, Logins=amazon)["IdentityId"]
     assert first != second
 
-    merged = public.get_id(IdentityPoolId=pool, Logins={**google, **amazon})["IdentityId"]
+    merged = public.get_id(IdentityPoolId=pool.pool_id, Logins={**google, **amazon})["IdentityId"]
     assert merged in (first, second)
     other = second if merged == first else first
     ci = endpoint.client("cognito-identity")
@@ -376,18 +377,18 @@ def test_merging_two_identities_through_their_logins(endpoint):
     assert error_of(public.get_credentials_for_identity, IdentityId=other, Logins=amazon) == forbidden
     assert error_of(public.get_credentials_for_identity, IdentityId=other, Logins=google) == forbidden
     # Each login alone now finds the surviving identity.
-    assert public.get_id(IdentityPoolId=pool, Logins=amazon)["IdentityId"] == merged
+    assert public.get_id(IdentityPoolId=pool.pool_id, Logins=amazon)["IdentityId"] == merged
     assert public.get_credentials_for_identity(IdentityId=merged, Logins=google)["IdentityId"] == merged
-    listed = ci.list_identities(IdentityPoolId=pool, MaxResults=60)["Identities"]
+    listed = ci.list_identities(IdentityPoolId=pool.pool_id, MaxResults=60)["Identities"]
     assert {i["IdentityId"] for i in listed} == {first, second}  # disabled identities stay listed
-    hidden = ci.list_identities(IdentityPoolId=pool, MaxResults=60, HideDisabled=True)["Identities"]
+    hidden = ci.list_identities(IdentityPoolId=pool.pool_id, MaxResults=60, HideDisabled=True)["Identities"]
     assert [i["IdentityId"] for i in hidden] == [merged]
 
 
 # -- expiry (last: moves this module's local AWS clock) ------------------------------------------------
 
 
-def test_expired_tokens_last(pool_id, endpoint):
+def test_expired_tokens_last(pool, endpoint):
     """Every token past its lifetime (Google, Amazon, Facebook 1 h; Apple 10 min) gets AWS's message."""
     tokens = {provider: token(endpoint, provider, "eve") for provider in PROVIDERS}
     exps = {
@@ -399,7 +400,7 @@ def test_expired_tokens_last(pool_id, endpoint):
     assert http(tokeninfo)[0] == 200
     now = clock.advance(3601, endpoint.url)["now"]
     for provider in PROVIDERS:
-        code, message = get_id(endpoint, pool_id, {provider: tokens[provider]})
+        code, message = get_id(endpoint, pool.pool_id, {provider: tokens[provider]})
         assert code == "NotAuthorizedException"
         assert message.startswith("Invalid login token. Token expired: "), message
         seen_now, _, exp = message.rsplit(": ", 1)[1].partition(" >= ")

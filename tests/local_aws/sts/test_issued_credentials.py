@@ -20,7 +20,7 @@ from helpers.local_aws.issued_credentials import (
     _access_key_id,
     _secret_access_key,
 )
-from tests.support.pools import identity_pool
+from tests.support.pools import PoolSetup, identity_pool
 
 
 def test_keys_have_aws_shapes_and_do_not_repeat() -> None:
@@ -77,7 +77,7 @@ def test_clear_forgets_every_key() -> None:
 
 
 @pytest.fixture(scope="module")
-def guest_pool(endpoint) -> str:
+def guest_pool(endpoint) -> PoolSetup:
     s3 = endpoint.client("s3")
     s3.create_bucket(Bucket="forgetful")
     s3.put_object(Bucket="forgetful", Key="comments/1.txt", Body=b"hello")
@@ -88,12 +88,11 @@ def guest_pool(endpoint) -> str:
         ],
     }
     only_guests = {"roles": ["unauthenticated"], "permissions": {"unauthenticated": read}}
-    pool = identity_pool(endpoint, "forgetful", user_pool=False, **only_guests)
-    return pool.pool_id
+    return identity_pool(endpoint, "forgetful", user_pool=False, **only_guests)
 
 
-def _guest_credentials(public, pool_id: str) -> dict:
-    identity_id = public.get_id(IdentityPoolId=pool_id)["IdentityId"]
+def _guest_credentials(public, pool: PoolSetup) -> dict:
+    identity_id = public.get_id(IdentityPoolId=pool.pool_id)["IdentityId"]
     return public.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
 
 

@@ -1,0 +1,227 @@
+"""The lowest-versions run, as a job that starts with the test run and works beside it.
+
+``python -m tests.support.lowest_versions FOLDER`` makes a throwaway virtual environment in ``FOLDER`` with
+uv, installs the project with the ``test`` extra at uv's ``lowest-direct`` resolution (every requirement
+pyproject.toml names directly at the lowest version its bound allows, the rest at the newest versions
+that fit), runs the helper-package and local-AWS tests there from this checkout, and writes what happened
+to ``FOLDER/result.json``. ``tests/project/test_lowest_versions.py`` checks that result.
+
+Most of that job is waiting (the install) or a test run of its own, so it need not wait for its turn: as
+a plugin (the root conftest loads it), this module starts the job as soon as pytest knows that the
+lowest-versions test will run (after collection; under xdist, in the controller once the first worker has
+collected), and stops it at the end of the run if it is still going. The test waits for its result; run on
+its own, it starts the job itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.requirements import Requirement
+
+REPO = Path(__file__).resolve().parents[2]
+TEST_FILE = "tests/project/test_lowest_versions.py"
+#: The folder of this run's job, for the test processes (set by the process that starts the run).
+FOLDER_VARIABLE = "PYTEST_LOWEST_VERSIONS_RUN"
+TEST_TIMEOUT = 900  # seconds for the tests in the lowest versions
+# What is left out needs more than the helper package and the local AWS (a browser: every test marked
+# ``browser`` is deselected too; JupyterLab's own front end, the docs tools, make or conda), or is a run of
+# every notebook (covered by nbval on the pinned versions), or is the lowest-versions test itself.
+LEFT_OUT = {
+    "tests/course/test_browser.py",
+    "tests/course/test_lab.py",
+    "tests/course/test_lab_terminal.py",
+    "tests/course/test_notebooks.py",
+    "tests/course/test_notebooks_anywhere.py",
+    "tests/course/test_notebooks_real_aws_mode.py",
+    "tests/project/test_environment.py",
+    "tests/project/test_install_profiles.py",
+    TEST_FILE,
+    "tests/project/test_site.py",
+}
+
+
+def helper_and_local_aws_tests() -> list[str]:
+    found = (path.relative_to(REPO).as_posix() for path in (REPO / "tests").rglob("test_*.py"))
+    return sorted(path for path in found if path not in LEFT_OUT)
+
+
+def direct_requirements() -> list[Requirement]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        tomllib = pytest.importorskip("tomli")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    return [Requirement(line) for line in project["dependencies"] + project["optional-dependencies"]["test"]]
+
+
+def uv_binary() -> str | None:
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        return None
+    return find_uv_bin()
+
+
+def job_environment() -> dict[str, str]:
+    """This process's environment without AWS or course settings, a virtualenv, or pytest's own run."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "COURSE_", "PYTEST_XDIST_", "PYTEST_LOWEST_"))
+    }
+    env.pop("VIRTUAL_ENV", None)
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return env
+
+
+def installed_versions(python: Path, names: list[str]) -> dict[str, str]:
+    script = (
+        "import json, sys\nfrom importlib import metadata\n"
+        "print(json.dumps({name: metadata.version(name) for name in sys.argv[1:]}))"
+    )
+    result = subprocess.run([str(python), "-c", script, *names], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def run_job(folder: Path) -> dict[str, Any]:
+    """Install at the lowest versions, then run the tests there: what happened."""
+    uv = uv_binary()
+    assert uv is not None, "uv is missing"
+    env = job_environment()
+    venv = folder / "lowest"
+    python = venv / "bin" / "python"
+    started = time.perf_counter()
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env)
+    install = subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", str(python), "--resolution", "lowest-direct"]
+        + [f"{REPO}[test]"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    result: dict[str, Any] = {
+        "install_returncode": install.returncode,
+        "install_stderr": install.stderr[-3000:],
+        "installed_in": time.perf_counter() - started,
+    }
+    if install.returncode:
+        return result
+    result["versions"] = installed_versions(python, [r.name for r in direct_requirements()])
+    tests = helper_and_local_aws_tests()
+    result["tests"] = tests
+    began = time.perf_counter()
+    # Two workers of its own: the job runs beside the main run's workers and should get its share of CPU.
+    command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "-m", "not browser"]
+    command += ["-n", "2", "--dist", "loadfile"]
+    try:
+        run = subprocess.run(
+            [*command, *tests], cwd=REPO, capture_output=True, text=True, env=env, timeout=TEST_TIMEOUT
+        )
+        result.update(tests_returncode=run.returncode, stdout=run.stdout[-6000:], stderr=run.stderr[-2000:])
+    except subprocess.TimeoutExpired:
+        result.update(tests_returncode=None, stdout=f"no result after {TEST_TIMEOUT} s", stderr="")
+    result["tests_ran_in"] = time.perf_counter() - began
+    return result
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0])
+    try:
+        result = run_job(folder)
+    except Exception as error:  # noqa: BLE001 - the test reports it
+        result = {"error": f"{type(error).__name__}: {error}"}
+    partial = folder / "result.json.partial"
+    partial.write_text(json.dumps(result))
+    partial.replace(folder / "result.json")  # the test reads a whole result or none
+    return 0
+
+
+# --- the job, seen from the test run --------------------------------------------------------------------
+
+
+def start(folder: Path) -> subprocess.Popen | None:
+    """Start the job in ``folder`` unless it has been started there already (by any process of the run)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        (folder / "started").touch(exist_ok=False)
+    except FileExistsError:
+        return None
+    log = open(folder / "job.log", "w")  # noqa: SIM115 - the job's own output, kept for a failure report
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.support.lowest_versions", str(folder)],
+        cwd=REPO,
+        env=job_environment(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # so that stopping it stops its uv and pytest too
+    )
+
+
+def result(folder: Path, timeout: float) -> dict[str, Any]:
+    """The job's result, waiting for it at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    path = folder / "result.json"
+    while not path.exists():
+        if time.monotonic() > deadline:
+            log = (folder / "job.log").read_text()[-3000:] if (folder / "job.log").exists() else ""
+            raise TimeoutError(f"the lowest-versions job gave no result in {timeout:.0f} s; its log: {log}")
+        time.sleep(1)
+    return json.loads(path.read_text())
+
+
+_job: subprocess.Popen | None = None
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _start_if_selected(config: pytest.Config, nodeids: list[str]) -> None:
+    global _job
+    if _job is None and uv_binary() is not None and any(n.startswith(TEST_FILE + "::") for n in nodeids):
+        _job = start(Path(os.environ[FOLDER_VARIABLE]))
+
+
+_folder: Path | None = None  # the run's job folder, made by this process
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _folder
+    if not _is_worker(config) and FOLDER_VARIABLE not in os.environ:
+        _folder = Path(tempfile.mkdtemp(prefix="lowest-versions-"))
+        os.environ[FOLDER_VARIABLE] = str(_folder)  # the workers, started later, inherit it
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if not _is_worker(session.config):
+        _start_if_selected(session.config, [item.nodeid for item in session.items])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    _start_if_selected(node.config, list(ids))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _job is not None:
+        if _job.poll() is None:  # the test did not wait for it (an early stop, -x)
+            os.killpg(_job.pid, signal.SIGTERM)
+        _job.wait(timeout=30)  # reaped here, so its CPU time counts in this run's (benchmarks/test_suite.py)
+    if _folder is not None:
+        os.environ.pop(FOLDER_VARIABLE, None)
+        shutil.rmtree(_folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
