@@ -2,19 +2,22 @@
 
 Local-only cells (stand-in identity providers, the controllable clock) and the cells that sign in
 (``%%skip_without_sign_in``, without a real Login with Amazon token) must skip themselves and say why;
-every other cell must run as it would against an account.
+every other cell must run as it would against an account. Afterwards the course's clean-up, which deletes
+only what carries the course's tag, must leave the stand-in account empty.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import boto3
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers import local_aws
+from helpers import course, local_aws
 from helpers.local_aws import ACCOUNT_ID, LocalAWS
+from helpers.target import connect
 
 pytestmark = pytest.mark.slow
 
@@ -42,6 +45,20 @@ def standing_in_for_an_account():
         yield server
 
 
+def everything_in(session) -> dict[str, list]:
+    """What the account holds, of every kind the course creates (tagged or not)."""
+    cognito_identity, idp = session.client("cognito-identity"), session.client("cognito-idp")
+    iam, dynamodb, s3 = session.client("iam"), session.client("dynamodb"), session.client("s3")
+    return {
+        "identity pools": cognito_identity.list_identity_pools(MaxResults=60)["IdentityPools"],
+        "user pools": idp.list_user_pools(MaxResults=60)["UserPools"],
+        "roles": [role["RoleName"] for role in iam.list_roles()["Roles"]],
+        "policies": [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]],
+        "tables": dynamodb.list_tables()["TableNames"],
+        "buckets": [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]],
+    }
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_with_the_real_aws_target(standing_in_for_an_account, path: Path):
     notebook = nbformat.read(path, as_version=4)
@@ -62,23 +79,8 @@ def test_notebook_runs_with_the_real_aws_target(standing_in_for_an_account, path
         assert any("Skipped on real AWS:" in output.get("text", "") for output in cell.outputs), cell.source[
             :80
         ]
-
-
-def test_after_every_notebook_and_the_clean_up_the_account_holds_nothing(standing_in_for_an_account):
-    """Run after the notebooks above (same account, same order): everything they created carried the
-    course's tag, since the clean-up notebook (last), which deletes only tagged resources, left nothing."""
-    assert NOTEBOOKS[-1].name == "13_cleanup.ipynb"
-    import boto3
-
-    session = boto3.Session()  # the environment the fixture exported: the stand-in account
-    cognito_identity, idp = session.client("cognito-identity"), session.client("cognito-idp")
-    iam, dynamodb, s3 = session.client("iam"), session.client("dynamodb"), session.client("s3")
-    left = {
-        "identity pools": cognito_identity.list_identity_pools(MaxResults=60)["IdentityPools"],
-        "user pools": idp.list_user_pools(MaxResults=60)["UserPools"],
-        "roles": [role["RoleName"] for role in iam.list_roles()["Roles"]],
-        "policies": [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]],
-        "tables": dynamodb.list_tables()["TableNames"],
-        "buckets": [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]],
-    }
+    # Everything the notebook made carried the course's tag: the clean-up, which deletes only that,
+    # leaves the stand-in account empty (and the next notebook in this worker starts from nothing).
+    course.clean_up(connect(quiet=True))
+    left = everything_in(boto3.Session())
     assert left == {name: [] for name in left}
