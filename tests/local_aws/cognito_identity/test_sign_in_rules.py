@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from helpers import identity_providers as idp
 from tests.support import sessions
 from tests.support.local_aws_fixtures import REGION, error_of
-from tests.support.pools import identity_pool
+from tests.support.pools import PoolSetup, identity_pool
 
 GOOGLE, AMAZON = "accounts.google.com", "www.amazon.com"
 CLIENTS = {GOOGLE: "web-rules.apps.googleusercontent.com", AMAZON: "amzn1.application-oa2-client.rules"}
@@ -33,13 +33,13 @@ _numbers = itertools.count()
 
 
 @pytest.fixture()
-def pool(endpoint) -> str:
+def pool(endpoint) -> PoolSetup:
     """A fresh pool trusting Google and Login with Amazon, guests allowed, both flows on."""
     number = next(_numbers)
     pool = identity_pool(
         endpoint, f"sign-in-rules-{number}", classic=True, user_pool=False, providers=CLIENTS
     )
-    return pool.pool_id
+    return pool
 
 
 def login(endpoint: Any, provider: str, user: str) -> dict[str, str]:
@@ -71,19 +71,21 @@ def test_takeover_with_a_login_never_seen_is_refused(pool, endpoint):
     """(a) The attacker's login would be linked to the victim's identity: refused, nothing changes."""
     public = endpoint.unsigned()
     victim = login(endpoint, GOOGLE, "ana")
-    victim_id = public.get_id(IdentityPoolId=pool, Logins=victim)["IdentityId"]
-    before = state(endpoint, pool)
+    victim_id = public.get_id(IdentityPoolId=pool.pool_id, Logins=victim)["IdentityId"]
+    before = state(endpoint, pool.pool_id)
 
     assert attempts(public, victim_id, login(endpoint, AMAZON, "ben")) == [LOGINS_DO_NOT_MATCH] * 2
 
-    assert state(endpoint, pool) == before  # no identity created, linked, merged or touched
+    assert state(endpoint, pool.pool_id) == before  # no identity created, linked, merged or touched
     ci = endpoint.client("cognito-identity")
     assert ci.describe_identity(IdentityId=victim_id)["Logins"] == [GOOGLE]
     # The attacker's login was not linked: on its own it finds a new identity, not the victim's.
-    attacker_id = public.get_id(IdentityPoolId=pool, Logins=login(endpoint, AMAZON, "ben"))["IdentityId"]
+    attacker_id = public.get_id(IdentityPoolId=pool.pool_id, Logins=login(endpoint, AMAZON, "ben"))[
+        "IdentityId"
+    ]
     assert attacker_id != victim_id
     # The victim's next sign-in lands on its own id.
-    assert public.get_id(IdentityPoolId=pool, Logins=victim)["IdentityId"] == victim_id
+    assert public.get_id(IdentityPoolId=pool.pool_id, Logins=victim)["IdentityId"] == victim_id
     assert public.get_credentials_for_identity(IdentityId=victim_id, Logins=victim)["IdentityId"] == victim_id
 
 
@@ -92,26 +94,28 @@ def test_takeover_by_an_attacker_with_an_identity_is_refused(pool, endpoint):
     public = endpoint.unsigned()
     victim = login(endpoint, GOOGLE, "ana")
     attacker = login(endpoint, AMAZON, "ben")
-    victim_id = public.get_id(IdentityPoolId=pool, Logins=victim)["IdentityId"]
-    attacker_id = public.get_id(IdentityPoolId=pool, Logins=attacker)["IdentityId"]
-    before = state(endpoint, pool)
+    victim_id = public.get_id(IdentityPoolId=pool.pool_id, Logins=victim)["IdentityId"]
+    attacker_id = public.get_id(IdentityPoolId=pool.pool_id, Logins=attacker)["IdentityId"]
+    before = state(endpoint, pool.pool_id)
 
     assert attempts(public, victim_id, attacker) == [LOGINS_DO_NOT_MATCH] * 2
 
-    assert state(endpoint, pool) == before  # both still enabled, their logins and dates as they were
+    assert state(endpoint, pool.pool_id) == before  # both still enabled, their logins and dates as they were
     ci = endpoint.client("cognito-identity")
     assert ci.describe_identity(IdentityId=victim_id)["Logins"] == [GOOGLE]
     assert ci.describe_identity(IdentityId=attacker_id)["Logins"] == [AMAZON]
-    assert public.get_id(IdentityPoolId=pool, Logins=victim)["IdentityId"] == victim_id
+    assert public.get_id(IdentityPoolId=pool.pool_id, Logins=victim)["IdentityId"] == victim_id
     assert public.get_credentials_for_identity(IdentityId=victim_id, Logins=victim)["IdentityId"] == victim_id
     assert public.get_open_id_token(IdentityId=victim_id, Logins=victim)["IdentityId"] == victim_id
-    assert public.get_id(IdentityPoolId=pool, Logins=attacker)["IdentityId"] == attacker_id
+    assert public.get_id(IdentityPoolId=pool.pool_id, Logins=attacker)["IdentityId"] == attacker_id
 
 
 def test_no_logins_on_an_authenticated_identity_is_refused(pool, endpoint):
     """Without logins the victim's id gets no guest credentials either."""
     public = endpoint.unsigned()
-    victim_id = public.get_id(IdentityPoolId=pool, Logins=login(endpoint, GOOGLE, "ana"))["IdentityId"]
+    victim_id = public.get_id(IdentityPoolId=pool.pool_id, Logins=login(endpoint, GOOGLE, "ana"))[
+        "IdentityId"
+    ]
     forbidden = ("NotAuthorizedException", f"Access to Identity '{victim_id}' is forbidden.")
     assert error_of(public.get_credentials_for_identity, IdentityId=victim_id) == forbidden
     assert error_of(public.get_open_id_token, IdentityId=victim_id) == forbidden
@@ -121,7 +125,7 @@ def test_a_guest_links_a_login_then_an_identity_links_a_second_provider(pool, en
     """Legitimate links: a guest signs in (keeps its id); then its own login plus a new one."""
     public = endpoint.unsigned()
     ci = endpoint.client("cognito-identity")
-    guest_id = public.get_id(IdentityPoolId=pool)["IdentityId"]
+    guest_id = public.get_id(IdentityPoolId=pool.pool_id)["IdentityId"]
     google = login(endpoint, GOOGLE, "chen")
     assert public.get_credentials_for_identity(IdentityId=guest_id, Logins=google)["IdentityId"] == guest_id
     assert ci.describe_identity(IdentityId=guest_id)["Logins"] == [GOOGLE]
@@ -131,7 +135,7 @@ def test_a_guest_links_a_login_then_an_identity_links_a_second_provider(pool, en
     assert answer["IdentityId"] == guest_id
     assert ci.describe_identity(IdentityId=guest_id)["Logins"] == [GOOGLE, AMAZON]
     # Each login alone now finds the identity, and proves it.
-    assert public.get_id(IdentityPoolId=pool, Logins=amazon)["IdentityId"] == guest_id
+    assert public.get_id(IdentityPoolId=pool.pool_id, Logins=amazon)["IdentityId"] == guest_id
     assert public.get_credentials_for_identity(IdentityId=guest_id, Logins=amazon)["IdentityId"] == guest_id
 
 
@@ -141,8 +145,8 @@ def test_an_identity_presenting_its_own_login_merges_another_identitys(pool, end
     ci = endpoint.client("cognito-identity")
     google = login(endpoint, GOOGLE, "dara")
     amazon = login(endpoint, AMAZON, "dara")
-    first = public.get_id(IdentityPoolId=pool, Logins=google)["IdentityId"]
-    second = public.get_id(IdentityPoolId=pool, Logins=amazon)["IdentityId"]
+    first = public.get_id(IdentityPoolId=pool.pool_id, Logins=google)["IdentityId"]
+    second = public.get_id(IdentityPoolId=pool.pool_id, Logins=amazon)["IdentityId"]
 
     merged = public.get_credentials_for_identity(IdentityId=second, Logins={**amazon, **google})["IdentityId"]
 
@@ -152,8 +156,8 @@ def test_an_identity_presenting_its_own_login_merges_another_identitys(pool, end
         "NotAuthorizedException",
         f"Access to Identity '{second}' is forbidden.",
     )
-    assert public.get_id(IdentityPoolId=pool, Logins=amazon)["IdentityId"] == first
-    assert state(endpoint, pool)[second][2] is False  # disabled, still listed
+    assert public.get_id(IdentityPoolId=pool.pool_id, Logins=amazon)["IdentityId"] == first
+    assert state(endpoint, pool.pool_id)[second][2] is False  # disabled, still listed
 
 
 def test_a_21st_linked_login_is_a_conflict_in_every_call_and_changes_nothing(endpoint):
@@ -190,10 +194,13 @@ def test_a_21st_linked_login_is_a_conflict_in_every_call_and_changes_nothing(end
         assert (error["Code"], error["Message"]) == too_many
         assert refused.value.response["ResponseMetadata"]["RetryAttempts"] == 0
     assert error_of(public.get_id, IdentityPoolId=setup.pool_id, Logins=one_more) == too_many
-    assert error_of(
-        setup.ci.get_open_id_token_for_developer_identity,
-        IdentityPoolId=setup.pool_id,
-        IdentityId=full,
-        Logins={developer: "eve-19"},
-    ) == too_many
+    assert (
+        error_of(
+            setup.ci.get_open_id_token_for_developer_identity,
+            IdentityPoolId=setup.pool_id,
+            IdentityId=full,
+            Logins={developer: "eve-19"},
+        )
+        == too_many
+    )
     assert state(endpoint, setup.pool_id) == before
