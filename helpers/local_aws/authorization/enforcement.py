@@ -116,11 +116,9 @@ class EnforcementLayer:
                 session_policies=credentials.session_policies or None,
             )
             if not decision.allowed:
-                resource = (
-                    next((r for r, d in decision.per_resource if not d.allowed), needed.resources[0])
-                    if getattr(decision, "per_resource", None)
-                    else needed.resources[0]
-                )
+                # The first resource denied (a copy names its source and its destination).
+                denied = (d.resource for d in decision.per_resource if not d.allowed)
+                resource = next(denied, needed.resources[0])
                 return _denial(
                     protocol,
                     service,
