@@ -29,7 +29,14 @@ from typing import Any
 
 from .matching import Context, Resolved, arn_like, glob_match, resolve
 
-__all__ = ["ConditionOutcome", "ConditionResult", "OPERATORS", "evaluate_conditions", "parse_operator"]
+__all__ = [
+    "ConditionOutcome",
+    "ConditionResult",
+    "OPERATORS",
+    "conditions_match",
+    "evaluate_conditions",
+    "parse_operator",
+]
 
 
 class _InvalidValue(Exception):
@@ -255,45 +262,51 @@ def _tf(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _evaluate_key(op: _Operator, key: str, raw: Any, context: Context, variables: bool) -> ConditionOutcome:
+@dataclass(frozen=True)
+class _KeyVerdict:
+    """What comparing one (operator, key) pair found: the decision, and the facts an explanation shows.
+
+    Deciding and explaining are split so that the local AWS, which needs only the decision on every
+    request, never formats a sentence (:func:`conditions_match`); :func:`_evaluate_key` formats it.
+    """
+
+    matched: bool
+    absent_because: str | None = None  # the key is absent: the rule that decided
+    problem: str | None = None  # "not a list" or the invalid value's explanation
+    request_values: tuple[str, ...] = ()
+    resolved: tuple[Resolved, ...] = ()
+
+
+def _compare_key(op: _Operator, key: str, raw: Any, context: Context, variables: bool) -> _KeyVerdict:
     family, negated = OPERATORS[op.base]
-    label = f"{op.name} {key}"
     request_values = context.get(key.lower()) or ()
     raw_values = _policy_values(raw)
     if raw_values is None:
-        return ConditionOutcome(
-            op.name, key, False, f"{label}: condition value is not a string/list -> false"
-        )
+        return _KeyVerdict(False, problem="condition value is not a string/list")
 
     if not request_values:
         # Missing (or empty multivalued) key: the exceptions to "no value, no match" come first.
         if op.if_exists:
-            matched, why = True, "...IfExists"
-        elif op.set_operator == "ForAllValues":
-            matched, why = True, "ForAllValues over no values is true"
-        elif op.set_operator == "ForAnyValue":
-            matched, why = False, "ForAnyValue needs at least one value"
-        elif negated:
-            matched, why = True, "negated operator"
-        else:
-            matched, why = False, "no value to compare"
-        return ConditionOutcome(
-            op.name, key, matched, f"{label}: key absent from request ({why}) -> {_tf(matched)}"
-        )
+            return _KeyVerdict(True, absent_because="...IfExists")
+        if op.set_operator == "ForAllValues":
+            return _KeyVerdict(True, absent_because="ForAllValues over no values is true")
+        if op.set_operator == "ForAnyValue":
+            return _KeyVerdict(False, absent_because="ForAnyValue needs at least one value")
+        if negated:
+            return _KeyVerdict(True, absent_because="negated operator")
+        return _KeyVerdict(False, absent_because="no value to compare")
 
-    resolved = [
+    resolved = tuple(
         resolve(value, context, variables=variables and family.variables, wildcards=family.wildcards)
         for value in raw_values
-    ]
+    )
     try:
         # Parse everything first so an invalid value fails the condition whatever the order of values.
         # An unresolved policy variable has "no equal or like value": it is skipped, never matched.
         policy = [family.parse_policy(value) for value in resolved if value.ok]
         request = [family.parse_request(value) for value in request_values]
     except _InvalidValue as error:
-        return ConditionOutcome(
-            op.name, key, False, f"{label}: invalid {family.kind} value {str(error)!r} -> false"
-        )
+        return _KeyVerdict(False, problem=f"invalid {family.kind} value {str(error)!r}")
 
     hits = [any(family.compare(value, p) for p in policy) for value in request]
     if op.set_operator == "ForAllValues":
@@ -306,13 +319,51 @@ def _evaluate_key(op: _Operator, key: str, raw: Any, context: Context, variables
         # Choice: a plain operator on a multivalued key behaves like ForAnyValue (negated: like "none of
         # the request values matches"), which coincides with AWS for the usual single-valued keys.
         matched = not any(hits) if negated else any(hits)
-    shown = ", ".join(value.display() for value in resolved)
-    return ConditionOutcome(
-        op.name,
-        key,
-        matched,
-        f"{label}: request {_show(request_values)} vs policy [{shown}] -> {_tf(matched)}",
-    )
+    return _KeyVerdict(matched, request_values=request_values, resolved=resolved)
+
+
+def _evaluate_key(op: _Operator, key: str, raw: Any, context: Context, variables: bool) -> ConditionOutcome:
+    verdict = _compare_key(op, key, raw, context, variables)
+    label = f"{op.name} {key}"
+    if verdict.problem is not None:
+        explanation = f"{label}: {verdict.problem} -> false"
+    elif verdict.absent_because is not None:
+        explanation = f"{label}: key absent from request ({verdict.absent_because}) -> {_tf(verdict.matched)}"
+    else:
+        shown = ", ".join(value.display() for value in verdict.resolved)
+        explanation = (
+            f"{label}: request {_show(verdict.request_values)} vs policy [{shown}] -> {_tf(verdict.matched)}"
+        )
+    return ConditionOutcome(op.name, key, verdict.matched, explanation)
+
+
+def _null_matches(key: str, raw: Any, context: Context) -> bool | None:
+    """``Null``'s decision; ``None`` when the policy gives no usable value (an invalid one or none)."""
+    present = bool(context.get(key.lower()))
+    try:
+        expected = [_bool(value) for value in _policy_values(raw) or []]
+    except _InvalidValue:
+        return None
+    return any(want_absent != present for want_absent in expected) if expected else None
+
+
+def conditions_match(block: Mapping[str, Any] | None, context: Context, *, variables: bool) -> bool:
+    """Whether a ``Condition`` block matches: the decision of :func:`evaluate_conditions` alone.
+
+    The same rules, without the explanations, and stopping at the first (operator, key) pair that does
+    not match: the local AWS asks this on every request it authorises and needs only the answer.
+    """
+    for name, keys in (block or {}).items():
+        op = parse_operator(name)
+        if op is None or not isinstance(keys, Mapping) or not keys:
+            return False
+        for key, raw in keys.items():
+            if op.base == "Null":
+                if not _null_matches(key, raw, context):
+                    return False
+            elif not _compare_key(op, key, raw, context, variables).matched:
+                return False
+    return True
 
 
 def evaluate_conditions(

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
-from .conditions import evaluate_conditions
+from .conditions import conditions_match, evaluate_conditions
 from .matching import (
     POLICY_VERSION_WITH_VARIABLES,
     Context,
@@ -61,6 +61,7 @@ __all__ = [
     "evaluate",
     "evaluate_statement",
     "evaluate_trust_policy",
+    "statement_applies",
 ]
 
 _VERSIONS = (POLICY_VERSION_WITH_VARIABLES, "2008-10-17")
@@ -395,6 +396,43 @@ def evaluate_statement(
     return result(True)
 
 
+def statement_applies(
+    statement: Statement, policy: Policy, kind: str, request: Request, resource: str | None = None
+) -> bool:
+    """Whether one statement applies: :func:`evaluate_statement`'s ``applies`` without its reasons.
+
+    The same checks in the same order, stopping at the first that fails and formatting nothing: the
+    local AWS decides every request it authorises this way and explains only when asked.
+    """
+    element = statement.element
+    if kind in _PRINCIPAL_KINDS:
+        if "Principal" in element:
+            if not _principal_matches(element["Principal"], request.principal):
+                return False
+        elif "NotPrincipal" in element:
+            if _principal_matches(element["NotPrincipal"], request.principal):
+                return False
+        else:
+            return False
+    if not _match_actions(statement, request.action)[0]:
+        return False
+    if "Resource" in element or "NotResource" in element:
+        negated = "NotResource" in element
+        resource = request.resource if resource is None else resource
+        variables = policy.variables_enabled
+        hit = any(
+            resource_matches(resolve(pattern, request.context, variables=variables), resource)
+            for pattern in _as_list(element["NotResource" if negated else "Resource"])
+        )
+        if hit == negated:
+            return False
+    elif kind != "trust":
+        return False
+    if "Condition" in element:
+        return conditions_match(element["Condition"], request.context, variables=policy.variables_enabled)
+    return True
+
+
 @dataclass(frozen=True)
 class Decision:
     """The outcome of :func:`evaluate`, with everything needed to explain it.
@@ -405,6 +443,9 @@ class Decision:
     ``"implicit deny: no session policy allows"`` (prefixed by the resource when a request names several).
     ``matched_statements`` are all statements that applied (allows and denies); ``deciding_statements``
     the ones the decision rests on (the denies for an explicit deny, the allows otherwise).
+    ``results`` (every statement's reasons) are worked out on first use by ``explained_by``: deciding
+    needs none of them, and the local AWS decides every request it authorises. They are worked out from
+    the policies as they are then: a policy dict changed after deciding is explained as changed.
     """
 
     allowed: bool
@@ -413,8 +454,17 @@ class Decision:
     resource: str
     matched_statements: tuple[StatementRef, ...] = ()
     deciding_statements: tuple[StatementRef, ...] = ()
-    results: tuple[StatementResult, ...] = field(default=(), repr=False)
     per_resource: tuple[Decision, ...] = field(default=(), repr=False)
+    explained_by: Callable[[], tuple[StatementResult, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @cached_property
+    def results(self) -> tuple[StatementResult, ...]:
+        """Every statement's :class:`StatementResult`, in policy order (each resource's in turn)."""
+        if self.per_resource:
+            return tuple(result for decision in self.per_resource for result in decision.results)
+        return self.explained_by() if self.explained_by is not None else ()
 
     def explain(self, verbose: bool = False) -> str:
         """The verdict, the deciding statements and why; ``verbose`` adds every statement's reasons."""
@@ -467,38 +517,50 @@ def _parse_text(document: str | bytes, name: str) -> Policy:
     return Policy.parse(document, name)
 
 
+def _verdict(
+    applied: Sequence[StatementRef], present: set[str]
+) -> tuple[bool, str, tuple[StatementRef, ...]]:
+    """Allowed or not, why, and the statements the decision rests on, from the statements that apply
+    (``present``: the kinds of policy the request was evaluated against)."""
+
+    def allows(kind: str) -> tuple[StatementRef, ...]:
+        return tuple(ref for ref in applied if ref.kind == kind and ref.effect == "Allow")
+
+    denies = tuple(ref for ref in applied if ref.effect == "Deny")
+    if denies:
+        return False, "explicit deny", denies
+    for kind, label in (("trust", "trust policy"), ("resource", "resource-based policy")):
+        if allows(kind):
+            return True, f"allowed by {label}", allows(kind)
+    if not allows("identity"):
+        return False, "implicit deny: no statement allows", ()
+    if "boundary" in present and not allows("boundary"):
+        return False, "implicit deny: permissions boundary does not allow", ()
+    if "session" in present and not allows("session"):
+        return False, "implicit deny: no session policy allows", ()
+    deciding = allows("identity") + allows("boundary") + allows("session")
+    return True, "allowed by identity-based policy", deciding
+
+
 def _decide_one(request: Request, resource: str, groups: list[tuple[str, list[Policy]]]) -> Decision:
-    results = [
-        evaluate_statement(statement, policy, kind, request, resource)
+    applied = tuple(
+        StatementRef(kind, policy.name, statement.index, statement.sid, statement.effect)
         for kind, policies in groups
         for policy in policies
         for statement in policy.statements
-    ]
-    applied = [r for r in results if r.applies]
-    matched = tuple(r.ref for r in applied)
+        if statement_applies(statement, policy, kind, request, resource)
+    )
+    allowed, reason, deciding = _verdict(applied, {kind for kind, policies in groups if policies})
 
-    def decision(allowed: bool, reason: str, deciding: Iterable[StatementResult]) -> Decision:
-        refs = tuple(r.ref for r in deciding)
-        return Decision(allowed, reason, request.action, resource, matched, refs, tuple(results))
+    def explained() -> tuple[StatementResult, ...]:
+        return tuple(
+            evaluate_statement(statement, policy, kind, request, resource)
+            for kind, policies in groups
+            for policy in policies
+            for statement in policy.statements
+        )
 
-    def allows(kind: str) -> list[StatementResult]:
-        return [r for r in applied if r.ref.kind == kind and r.ref.effect == "Allow"]
-
-    denies = [r for r in applied if r.ref.effect == "Deny"]
-    if denies:
-        return decision(False, "explicit deny", denies)
-    present = {kind for kind, policies in groups if policies}
-    for kind, label in (("trust", "trust policy"), ("resource", "resource-based policy")):
-        if allows(kind):
-            return decision(True, f"allowed by {label}", allows(kind))
-    if not allows("identity"):
-        return decision(False, "implicit deny: no statement allows", ())
-    if "boundary" in present and not allows("boundary"):
-        return decision(False, "implicit deny: permissions boundary does not allow", ())
-    if "session" in present and not allows("session"):
-        return decision(False, "implicit deny: no session policy allows", ())
-    deciding = allows("identity") + allows("boundary") + allows("session")
-    return decision(True, "allowed by identity-based policy", deciding)
+    return Decision(allowed, reason, request.action, resource, applied, deciding, explained_by=explained)
 
 
 def _decide(request: Request, groups: list[tuple[str, list[Policy]]]) -> Decision:
@@ -516,7 +578,6 @@ def _decide(request: Request, groups: list[tuple[str, list[Policy]]]) -> Decisio
         ", ".join(request.resources),
         tuple(ref for d in decisions for ref in d.matched_statements),
         chosen.deciding_statements,
-        tuple(r for d in decisions for r in d.results),
         tuple(decisions),
     )
 

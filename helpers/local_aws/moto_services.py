@@ -8,7 +8,8 @@ against the service's URL rules, and the matched handler (``DynamoHandler.dispat
 matches the path with that app's own URL rules and calls the handler as moto's view function does
 (``moto.core.utils.convert_to_flask_response``): the same request class moto's server uses
 (``BackendRequest``), the same arguments, moto's request recorder, a ``ClientError`` answered 400, the
-answer built with Flask's ``Response`` class. What is left out is Flask's per-request machinery
+answer as Flask's ``Response`` class builds it (written out directly for the common shape of answer, see
+:func:`plain_answer`). What is left out is Flask's per-request machinery
 (application and request contexts, sessions, signals) and flask-cors' headers, which the local AWS's
 cross-origin edge replaces on every answer anyway. Nothing of moto is patched; the names used are
 module-level names moto's own server is built from. Should one of them disappear from a future moto,
@@ -29,6 +30,7 @@ try:  # the names moto's server app is built from (moto/moto_server/werkzeug_app
     from moto.moto_api import recorder
     from moto.moto_server.werkzeug_app import BackendRequest
     from werkzeug.exceptions import HTTPException
+    from werkzeug.http import HTTP_STATUS_CODES
 except ImportError:  # pragma: no cover - a moto without them: its Flask apps answer
     BackendRequest = None
 
@@ -64,10 +66,72 @@ class MotoServiceApp:
             status, headers, content = result
         else:
             status, headers, content = 200, {}, result
+        if request.method != "HEAD":
+            answer = plain_answer(status, headers, content, start_response)
+            if answer is not None:
+                return answer
         response = Response(response=content, status=status, headers=headers)
         if request.method == "HEAD" and "content-length" in headers:
             response.headers["Content-Length"] = headers["content-length"]
         return response(environ, start_response)
+
+
+#: Statuses whose answers werkzeug changes (no body, no Content-Length, no entity headers): left to it.
+_SPECIAL_STATUSES = frozenset({204, 304})
+#: Headers werkzeug rewrites (IRIs made URIs): answers that carry one are left to it.
+_REWRITTEN_HEADERS = frozenset({"location", "content-location"})
+
+
+def plain_answer(
+    status: Any, headers: Any, content: Any, start_response: StartResponse
+) -> list[bytes] | None:
+    """Answer a handler's ``(status, headers, content)`` exactly as ``Response(response=content,
+    status=status, headers=headers)`` answers a request other than HEAD, for the common shape: a known
+    status (not 1xx, 204 or 304), a body of text or bytes, and a dict of text (or integer) headers
+    without newlines or a ``Location``/``Content-Location``. Anything else returns ``None`` (and starts no
+    response), and Flask's class answers it.
+
+    What ``Response`` does for that shape: the status line with the standard reason in capitals; the
+    headers in order; ``Content-Type: text/html; charset=utf-8`` appended when there is none (Flask's
+    default mimetype); a text body encoded as UTF-8 and its length set as ``Content-Length``, in place
+    of the first ``Content-Length`` the handler gave (any other dropped) or appended.
+    """
+    if type(status) is not int or status < 200 or status in _SPECIAL_STATUSES:
+        return None
+    reason = HTTP_STATUS_CODES.get(status)
+    if reason is None or not isinstance(headers, dict):
+        return None
+    if isinstance(content, str):
+        body = content.encode()
+    elif isinstance(content, bytes):
+        body = content
+    else:
+        return None
+    length = str(len(body))
+    answer_headers: list[tuple[str, str]] = []
+    length_at = -1
+    typed = False
+    for name, value in headers.items():
+        if type(value) is int:  # a length or a count: werkzeug writes it with str()
+            value = str(value)
+        if type(name) is not str or type(value) is not str or "\n" in value or "\r" in value:
+            return None
+        lowered = name.lower()
+        if lowered in _REWRITTEN_HEADERS:
+            return None
+        if lowered == "content-length":
+            if length_at < 0:
+                length_at = len(answer_headers)
+                answer_headers.append(("Content-Length", length))
+            continue
+        typed = typed or lowered == "content-type"
+        answer_headers.append((name, value))
+    if not typed:
+        answer_headers.append(("Content-Type", "text/html; charset=utf-8"))
+    if length_at < 0:
+        answer_headers.append(("Content-Length", length))
+    start_response(f"{status} {reason.upper()}", answer_headers)
+    return [body]
 
 
 class MotoServices:

@@ -17,7 +17,7 @@ import pytest
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from helpers.local_aws.moto_services import MotoServiceApp, MotoServices
+from helpers.local_aws.moto_services import MotoServiceApp, MotoServices, plain_answer
 
 # moto reads the account and region from the scope; it checks no signature (the front door does).
 SIGNED_BY = (
@@ -119,3 +119,58 @@ def test_a_path_or_method_no_rule_serves_gets_the_same_error(moto):
     assert status.startswith("404")
     status, _, _ = both(moto, "s3", "TRACE", "/bucket")
     assert status.startswith("405")
+
+
+# --- the answer written out directly, against the Flask Response it stands for ---------------------------
+
+HANDLER_ANSWERS = [
+    (200, {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "r1"}, '{"Item": {}}'),
+    (200, {"content-type": "text/plain", "content-length": "999", "ETag": '"e"'}, b"a comment"),  # replaced
+    (200, {"Content-Length": "1", "content-length": "2", "x-a": "b"}, b"abc"),  # the second one dropped
+    (200, {}, "caf\u00e9"),  # no type: Flask's default, the text encoded as UTF-8
+    (200, {"x-amz-meta-n": 7}, b""),  # an integer header
+    (400, {}, "The specified bucket is not valid."),
+    (404, {"Content-Type": "application/xml"}, b"<Error><Code>NoSuchKey</Code></Error>"),
+    (201, {"X-Amz-Id-2": "id"}, ""),
+    (500, {"Content-Type": "application/json"}, "{}"),
+]
+
+
+def flask_answer(status: Any, headers: Any, content: Any) -> tuple:
+    from flask import Response
+
+    captured: dict[str, Any] = {}
+    environ = EnvironBuilder(path="/", method="GET").get_environ()
+    response = Response(response=content, status=status, headers=headers)
+    body = b"".join(response(environ, lambda line, sent: captured.update(line=line, headers=sent)))
+    return captured["line"], list(captured["headers"]), body
+
+
+@pytest.mark.parametrize(("status", "headers", "content"), HANDLER_ANSWERS)
+def test_a_plain_answer_is_what_flask_response_sends(status: int, headers: dict, content: Any) -> None:
+    captured: dict[str, Any] = {}
+    answer = plain_answer(
+        status, dict(headers), content, lambda line, sent: captured.update(line=line, headers=sent)
+    )
+    assert answer is not None
+    assert (captured["line"], captured["headers"], b"".join(answer)) == flask_answer(status, headers, content)
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "content"),
+    [
+        (204, {}, b""),  # werkzeug sends no Content-Length
+        (304, {"ETag": '"e"'}, b""),  # nor entity headers
+        (302, {"Location": "/other path"}, b""),  # a Location werkzeug turns into a URI
+        (200, {"Content-Location": "/caf\u00e9"}, b""),
+        (200, {"x-list": ["a", "b"]}, b""),  # a list: one header per value
+        (200, {"x-bad": "a\r\nSet-Cookie: b"}, b""),  # werkzeug refuses it
+        (200, {}, iter([b"streamed"])),  # a body that is not text or bytes
+        ("200 OK", {}, b""),
+        (299, {}, b""),  # no standard reason
+    ],
+)
+def test_other_answers_are_left_to_flask_response(status: Any, headers: dict, content: Any) -> None:
+    started: list[Any] = []
+    assert plain_answer(status, headers, content, lambda *args: started.append(args)) is None
+    assert started == []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import Clock
 from ..constants import ACCOUNT_ID
@@ -40,6 +40,9 @@ from .denials import (
 from .dynamodb import map_dynamodb_request
 from .request import AuthorizationRequest, MappedOperation
 from .s3 import map_s3_request, s3_location
+
+if TYPE_CHECKING:
+    from helpers.iam_policy import Decision
 
 #: Operations every caller may perform without any permission (IAM User Guide, GetCallerIdentity).
 NO_PERMISSION_NEEDED = {("sts", "GetCallerIdentity")}
@@ -116,19 +119,15 @@ class EnforcementLayer:
                 session_policies=credentials.session_policies or None,
             )
             if not decision.allowed:
-                resource = (
-                    next((r for r, d in decision.per_resource if not d.allowed), needed.resources[0])
-                    if getattr(decision, "per_resource", None)
-                    else needed.resources[0]
-                )
+                denied = first_denied(decision)
                 return _denial(
                     protocol,
                     service,
                     method,
                     credentials.caller_arn,
                     needed.action,
-                    resource,
-                    _reason(decision),
+                    denied.resource,
+                    _reason(denied),
                 )
         return None
 
@@ -253,6 +252,12 @@ def _caller_identity(start_response: Any, credentials: IssuedCredentials) -> lis
         + element("UserId", credentials.assumed_role_id)
         + element("Account", credentials.caller_arn.split(":")[4]),
     )
+
+
+def first_denied(decision: Decision) -> Decision:
+    """The decision the denial names: for a request naming several resources, the first resource denied
+    (its ARN and its reason); otherwise the decision itself."""
+    return next((one for one in decision.per_resource if not one.allowed), decision)
 
 
 def _reason(decision: Any) -> DenialReason:

@@ -210,3 +210,27 @@ def test_expired_credentials_are_refused_as_aws_refuses_them(endpoint, blog):
         "ExpiredTokenException",
         "The security token included in the request is expired",
     )
+
+
+def test_a_denial_names_the_first_resource_denied_and_its_reason():
+    """A request naming several resources (a copy names its source and destination) is denied for the
+    first resource denied, with that resource's reason, not the combined one."""
+    from helpers.iam_policy import Request, evaluate
+    from helpers.local_aws.authorization.enforcement import _reason, first_denied
+
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::private/*"},
+        ],
+    }
+    resources = ["arn:aws:s3:::public/a", "arn:aws:s3:::private/b", "arn:aws:s3:::other/c"]
+    decision = evaluate(Request("s3:CopyObject", resources), [policy])
+    denied = first_denied(decision)
+    assert (denied.resource, _reason(denied)) == (
+        "arn:aws:s3:::private/b",
+        "explicit deny in an identity-based policy",
+    )
+    single = evaluate(Request("s3:GetObject", "arn:aws:s3:::private/b"), [policy])
+    assert first_denied(single) is single
