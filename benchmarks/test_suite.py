@@ -82,7 +82,16 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as scratch:
         junit = Path(scratch) / "suite.xml"
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}"]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-rfE",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+        ]
         command += ["-o", "junit_family=xunit1"]  # xunit1 records each test's file
         command += make_test_options()
         if options.without_slow:
@@ -91,7 +100,9 @@ def main() -> int:
         began = time.perf_counter()
         pytest_run = subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
         pytest_time = time.perf_counter() - began
-        summary = (pytest_run.stdout.strip().splitlines() or ["(no output)"])[-1]
+        lines = pytest_run.stdout.strip().splitlines() or ["(no output)"]
+        summary = lines[-1]
+        failures = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
         files = times_by_file(junit) if junit.exists() else {}
     folders: dict[str, float] = defaultdict(float)
     for file, seconds in files.items():
@@ -108,6 +119,8 @@ def main() -> int:
     counted = sum(folders.values())
     print(f"{'tests summed over the workers':<40} {counted:7.1f} s  ({counted / pytest_time:.1f} x wall)")
     print(f"{'pytest wall time':<40} {pytest_time:7.1f} s  {summary}")
+    for line in failures:  # what failed, so that a slow run is not mistaken for a good one
+        print(f"  {line[:200]}")
     total = ruff_time + pytest_time
     print(f"{'total (make test without set-up)':<40} {total:7.1f} s  (target: 150 s)")
     cpu = cpu_seconds()
