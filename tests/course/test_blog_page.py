@@ -165,7 +165,12 @@ def test_a_visitor_reads_signs_in_keeps_the_identity_id_posts_and_signs_out(
         Bucket=page_server.config["bucket"], Key=key
     )
     assert stored["Body"].read() == b"Hello from the browser test!"
-    assert "Hello from the browser test!" in tab.inner_text("#comments")
+    # The page marks the post done, then reads the comments again: wait for the list to show it.
+    tab.wait_for_function(
+        "text => document.getElementById('comments').innerText.includes(text)",
+        arg="Hello from the browser test!",
+        timeout=30_000,
+    )
     tab.screenshot(path=str(screenshots / "5-signed-in-posted.png"), full_page=True)
 
     tab.click("#sign-out")
