@@ -33,7 +33,7 @@ README = REPO / "README.md"
 #: "unauthenticated identity" (a guest); these words once meant the same things here. Your own server that
 #: signs users in is a "backend", as in AWS's pages on developer-authenticated identities.
 RETIRED = re.compile(
-    r"signed-in|\bmembers?\b|member_|guest[ _]role|signed in users?\b|\bback[ -]ends?\b", re.IGNORECASE
+    r"signed-in|\bmembers?\b|member_|guest[ _]role|signed in users?\b|\bback[\s-]ends?\b", re.IGNORECASE
 )
 #: "provider" must say which: an identity provider or a credential provider (or an IAM OIDC provider).
 QUALIFIERS = {"identity", "credential", "oidc", "connect"}
@@ -80,6 +80,7 @@ def test_helpers_and_readme_use_the_glossary_terms(path: Path):
 def test_the_checks_catch_what_they_are_for():
     assert RETIRED.findall("the signed-in role") and RETIRED.findall("MEMBER_ROLE")
     assert RETIRED.findall("the guest role") and RETIRED.findall("Signed in users may post")
+    assert RETIRED.findall("the back end") and RETIRED.findall("the back\nend calls")
     assert not RETIRED.findall("an authenticated role; signs in with Login with Amazon; a guest")
     assert unqualified_providers("the provider's token") == ["the provider"]
     assert unqualified_providers("| Provider | key |")
