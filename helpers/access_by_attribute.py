@@ -204,20 +204,8 @@ def ensure_team_data(aws: Target) -> tuple[str, str]:
         s3.put_bucket_tagging(
             Bucket=bucket, Tagging={"TagSet": [{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}]}
         )
+    course.ensure_table(aws, TABLE, "team")
     dynamodb = _client(aws, "dynamodb")
-    try:
-        arn = dynamodb.describe_table(TableName=TABLE)["Table"]["TableArn"]
-        if not course.table_is_the_courses(dynamodb, arn):
-            raise course.NotCreatedByTheCourse("DynamoDB table", TABLE)
-    except dynamodb.exceptions.ResourceNotFoundException:
-        dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "team", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "team", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-            Tags=[{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}],
-        )
-        dynamodb.get_waiter("table_exists").wait(TableName=TABLE)
     for team in TEAMS:
         s3.put_object(Bucket=bucket, Key=f"teams/{team}/plan.txt", Body=f"The {team} team's plan".encode())
         dynamodb.put_item(

@@ -160,22 +160,30 @@ def authenticated_permissions(bucket: str, profiles_table_arn: str | None = None
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def ensure_profiles_table(aws: Target) -> str:
-    """The blog's profile table: one item per user, partition key ``identityId`` (tagged)."""
+def ensure_table(aws: Target, name: str, partition_key: str) -> str:
+    """A DynamoDB table of the course (tagged) with a string partition key, created if missing; a table
+    of that name without the course's tag makes it refuse (:class:`NotCreatedByTheCourse`). Its ARN."""
     dynamodb = aws.session.client("dynamodb")
     try:
-        table = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]
+        table = dynamodb.describe_table(TableName=name)["Table"]
         if not table_is_the_courses(dynamodb, table["TableArn"]):
-            raise NotCreatedByTheCourse("DynamoDB table", PROFILES_TABLE)
+            raise NotCreatedByTheCourse("DynamoDB table", name)
+        return table["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
-        dynamodb.create_table(
-            TableName=PROFILES_TABLE,
-            KeySchema=[{"AttributeName": "identityId", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "identityId", "AttributeType": "S"}],
+        table = dynamodb.create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": partition_key, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": partition_key, "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
             Tags=[{"Key": TAG_KEY, "Value": TAG_VALUE}],
-        )
-        dynamodb.get_waiter("table_exists").wait(TableName=PROFILES_TABLE)
+        )["TableDescription"]
+        dynamodb.get_waiter("table_exists").wait(TableName=name)
+        return table["TableArn"]
+
+
+def ensure_profiles_table(aws: Target) -> str:
+    """The blog's profile table: one item per user, partition key ``identityId`` (tagged)."""
+    ensure_table(aws, PROFILES_TABLE, "identityId")
     return profiles_table_arn(aws)
 
 
@@ -332,24 +340,27 @@ class UserPool:
     provider_name: str  # the Logins key: cognito-idp.<region>.amazonaws.com/<user pool id>
 
 
-def ensure_user_pool(aws: Target) -> UserPool:
-    """A Cognito user pool with an app client that signs users in with a password (tagged for clean-up)."""
+def ensure_user_pool(
+    aws: Target, name: str = USER_POOL_NAME, client_name: str = USER_POOL_CLIENT
+) -> UserPool:
+    """A Cognito user pool with an app client that signs users in with a password (tagged for clean-up),
+    found by name and tag or created: ``MyApplicationUsers`` unless ``name`` says another."""
     idp = aws.session.client("cognito-idp")
     pool_id = None
     for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
         for pool in page["UserPools"]:
-            if pool["Name"] == USER_POOL_NAME:
+            if pool["Name"] == name:
                 tags = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("UserPoolTags", {})
                 if tags.get(TAG_KEY) == TAG_VALUE:
                     pool_id = pool["Id"]
     if pool_id is None:
-        pool_id = idp.create_user_pool(PoolName=USER_POOL_NAME, UserPoolTags=TAGS)["UserPool"]["Id"]
+        pool_id = idp.create_user_pool(PoolName=name, UserPoolTags=TAGS)["UserPool"]["Id"]
     clients = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
-    client_id = next((c["ClientId"] for c in clients if c["ClientName"] == USER_POOL_CLIENT), None)
+    client_id = next((c["ClientId"] for c in clients if c["ClientName"] == client_name), None)
     if client_id is None:
         client_id = idp.create_user_pool_client(
             UserPoolId=pool_id,
-            ClientName=USER_POOL_CLIENT,
+            ClientName=client_name,
             ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         )["UserPoolClient"]["ClientId"]
     return UserPool(pool_id, client_id, f"cognito-idp.{aws.region}.amazonaws.com/{pool_id}")
@@ -568,11 +579,7 @@ def course_resources(aws: Target) -> list[CourseResource]:
     # this account's and Region's names with the course's prefix are candidates (and then only if tagged).
     suffix = f"-{aws.account_id}-{aws.region}"
     for bucket in sorted(b["Name"] for b in s3.list_buckets().get("Buckets", [])):
-        if (
-            bucket.startswith(BUCKET_PREFIX)
-            and bucket.endswith(suffix)
-            and bucket_is_the_courses(s3, bucket)
-        ):
+        if bucket.startswith(BUCKET_PREFIX) and bucket.endswith(suffix) and bucket_is_the_courses(s3, bucket):
             found.append(CourseResource("S3 bucket", bucket, lambda bucket=bucket: delete_bucket(bucket)))
     return found
 

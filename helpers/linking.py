@@ -71,29 +71,8 @@ def authenticated_permissions(bucket: str, profiles_table_arn: str) -> dict[str,
 
 
 def ensure_user_pool(aws: Target) -> course.UserPool:
-    """``CourseLinkingUsers`` with an app client that signs users in with a password (tagged).
-
-    The same steps as :func:`helpers.course.ensure_user_pool`, for this notebook's own user pool.
-    """
-    idp = aws.session.client("cognito-idp")
-    pool_id = None
-    for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
-        for pool in page["UserPools"]:
-            if pool["Name"] == USER_POOL_NAME:
-                tags = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("UserPoolTags", {})
-                if tags.get(course.TAG_KEY) == course.TAG_VALUE:
-                    pool_id = pool["Id"]
-    if pool_id is None:
-        pool_id = idp.create_user_pool(PoolName=USER_POOL_NAME, UserPoolTags=course.TAGS)["UserPool"]["Id"]
-    clients = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
-    client_id = next((c["ClientId"] for c in clients if c["ClientName"] == USER_POOL_CLIENT), None)
-    if client_id is None:
-        client_id = idp.create_user_pool_client(
-            UserPoolId=pool_id,
-            ClientName=USER_POOL_CLIENT,
-            ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        )["UserPoolClient"]["ClientId"]
-    return course.UserPool(pool_id, client_id, f"cognito-idp.{aws.region}.amazonaws.com/{pool_id}")
+    """``CourseLinkingUsers`` with an app client that signs users in with a password (tagged)."""
+    return course.ensure_user_pool(aws, USER_POOL_NAME, USER_POOL_CLIENT)
 
 
 def identity_pool_settings(user_pool: course.UserPool) -> dict[str, Any]:

@@ -262,22 +262,6 @@ def _ensure_bucket(aws: Target, s3: Any) -> str:
     return bucket
 
 
-def _ensure_table(dynamodb: Any) -> str:
-    """``LabProfiles``, partition key ``identityId`` (tagged); :func:`set_up` writes its profiles."""
-    try:
-        dynamodb.describe_table(TableName=TABLE)
-    except dynamodb.exceptions.ResourceNotFoundException:
-        dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "identityId", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "identityId", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-            Tags=[{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}],
-        )
-        dynamodb.get_waiter("table_exists").wait(TableName=TABLE)
-    return TABLE
-
-
 def _ensure_pools(cognito_identity: Any, user_pool: course.UserPool) -> dict[str, str]:
     """The lab's identity pools (tagged), found by name and tag or created, set as :data:`POOLS` says."""
     found: dict[str, str] = {}
@@ -331,24 +315,8 @@ def _put_role(iam: Any, name: str, trust: dict[str, Any], permissions: dict[str,
 def _ensure_user_pool(aws: Target, idp: Any, editor_role_arn: str) -> tuple[course.UserPool, dict[str, str]]:
     """``CourseLab-Users`` with its app client, the ``editors`` group (whose role is the editor role)
     and its two users, each given a fresh random password (returned, never printed)."""
-    pool_id = None
-    for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
-        for pool in page["UserPools"]:
-            if pool["Name"] == USER_POOL_NAME:
-                tags = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("UserPoolTags", {})
-                if tags.get(course.TAG_KEY) == course.TAG_VALUE:
-                    pool_id = pool["Id"]
-    if pool_id is None:
-        pool_id = idp.create_user_pool(PoolName=USER_POOL_NAME, UserPoolTags=course.TAGS)["UserPool"]["Id"]
-    clients = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
-    client_id = next((c["ClientId"] for c in clients if c["ClientName"] == USER_POOL_CLIENT), None)
-    if client_id is None:
-        client_id = idp.create_user_pool_client(
-            UserPoolId=pool_id,
-            ClientName=USER_POOL_CLIENT,
-            ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        )["UserPoolClient"]["ClientId"]
-    user_pool = course.UserPool(pool_id, client_id, f"cognito-idp.{aws.region}.amazonaws.com/{pool_id}")
+    user_pool = course.ensure_user_pool(aws, USER_POOL_NAME, USER_POOL_CLIENT)
+    pool_id = user_pool.user_pool_id
     try:
         idp.create_group(UserPoolId=pool_id, GroupName=EDITORS_GROUP, RoleArn=editor_role_arn)
     except idp.exceptions.GroupExistsException:
@@ -390,7 +358,8 @@ def set_up(aws: Target) -> Lab:
     iam, s3, dynamodb = clients["iam"], clients["s3"], clients["dynamodb"]
     existing_roles = check_names_are_free(aws, iam)
     bucket = _ensure_bucket(aws, s3)
-    table = _ensure_table(dynamodb)
+    course.ensure_table(aws, TABLE, "identityId")
+    table = TABLE
     editor_arn = f"arn:aws:iam::{aws.account_id}:role{course.IAM_PATH}{role_name('RoleMapping', 'Editor')}"
     user_pool, passwords = _ensure_user_pool(aws, clients["cognito-idp"], editor_arn)
     pools = _ensure_pools(clients["cognito-identity"], user_pool)
