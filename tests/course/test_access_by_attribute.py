@@ -19,22 +19,8 @@ from helpers import access_by_attribute as abac
 from helpers import course
 from helpers.local_aws import ACCOUNT_ID
 from helpers.target import Target
+from tests.support.course_accounts import target
 from tests.support.local_aws_fixtures import REGION
-
-
-def target(endpoint: Any, kind: str = "aws") -> Target:
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    return Target(kind, session, REGION, ACCOUNT_ID, endpoint.url)
-
-
-@pytest.fixture
-def account(endpoint, monkeypatch):
-    """A target with none of the course's resources in it (earlier tests' or notebooks' are removed)."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
-    aws = target(endpoint)
-    course.clean_up(aws)
-    yield aws
-    course.clean_up(aws)
 
 
 def id_claims(aws: Target, teams: abac.Teams, username: str, client_id: str | None = None) -> dict[str, Any]:

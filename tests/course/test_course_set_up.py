@@ -9,30 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 import pytest
 
 from helpers import course
-from helpers.local_aws import ACCOUNT_ID
 from helpers.target import Target
-from tests.support.local_aws_fixtures import REGION, trust_policy
+from tests.support.course_accounts import target
+from tests.support.local_aws_fixtures import trust_policy
 
 SOMEONE_ELSES_POOL = "us-east-1:99999999-8888-7777-6666-555555555555"
-
-
-def target(endpoint, kind: str = "aws") -> Target:
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    return Target(kind, session, REGION, ACCOUNT_ID, endpoint.url)
-
-
-@pytest.fixture
-def account(endpoint, monkeypatch):
-    """A target with none of the course's resources in it (earlier tests' or notebooks' are removed)."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
-    aws = target(endpoint)
-    course.clean_up(aws)
-    yield aws
-    course.clean_up(aws)
 
 
 def someone_elses_role(iam: Any) -> None:

@@ -12,25 +12,12 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-import boto3
 import pytest
 
 from helpers import course, developer_backend
 from helpers.developer_backend import Backend, PasswordTable, SignInRefused, sign_in_at
-from helpers.local_aws import ACCOUNT_ID
 from helpers.target import Target
 from tests.support.local_aws_fixtures import REGION
-
-
-@pytest.fixture
-def account(endpoint, monkeypatch):
-    """A target with none of the course's resources in it, and none left behind."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    aws = Target("aws", session, REGION, ACCOUNT_ID, endpoint.url)
-    course.clean_up(aws)
-    yield aws
-    course.clean_up(aws)
 
 
 def identities_of(aws: Target, pool_id: str) -> list[str]:

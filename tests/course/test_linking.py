@@ -14,16 +14,6 @@ import pytest
 from helpers import course, linking
 from helpers.iam_policy import Request, evaluate
 from helpers.target import Target
-from tests.course.test_course_set_up import target
-
-
-@pytest.fixture
-def account(endpoint, monkeypatch):
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
-    aws = target(endpoint)
-    course.clean_up(aws)
-    yield aws
-    course.clean_up(aws)
 
 
 def sign_in(aws: Target, lab: linking.LinkingLab, username: str) -> dict[str, str]:

@@ -8,24 +8,17 @@ IAM, S3 and user pools are shared by every local AWS in the process, so each tes
 from __future__ import annotations
 
 import json
-from typing import Any
 
-import boto3
 import pytest
 
 from helpers import course, roles_by_group
 from helpers.display import jwt_parts
 from helpers.iam_policy import Request, cognito_web_identity_request, evaluate, evaluate_trust_policy
-from helpers.local_aws import ACCOUNT_ID
 from helpers.target import Target
+from tests.support.course_accounts import target
 from tests.support.local_aws_fixtures import REGION
 
 SOMEONE_ELSES_POOL = "us-east-1:99999999-8888-7777-6666-555555555555"
-
-
-def target(endpoint: Any, kind: str = "aws") -> Target:
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    return Target(kind, session, REGION, ACCOUNT_ID, endpoint.url)
 
 
 class Sleeps(list):
@@ -33,16 +26,6 @@ class Sleeps(list):
 
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
-
-
-@pytest.fixture
-def account(endpoint, monkeypatch):
-    """A target with none of the course's resources in it (earlier tests' or notebooks' are removed)."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
-    aws = target(endpoint)
-    course.clean_up(aws)
-    yield aws
-    course.clean_up(aws)
 
 
 def groups_of(aws: Target, made: roles_by_group.GroupsCourse, user: str) -> list[str]:

@@ -1,0 +1,31 @@
+"""A course target on a test's local AWS, standing in for a real account ("aws" at the local endpoint)
+or as the local AWS ("local"), and a fixture that gives each test one without the course in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from helpers import course
+from helpers.local_aws import ACCOUNT_ID
+from helpers.target import Target
+from tests.support.local_aws_fixtures import REGION
+
+
+def target(endpoint: Any, kind: str = "aws") -> Target:
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    return Target(kind, session, REGION, ACCOUNT_ID, endpoint.url)
+
+
+@pytest.fixture
+def account(endpoint: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Target]:
+    """A target with none of the course's resources in it (earlier tests' or notebooks' are removed),
+    and none left behind."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
+    aws = target(endpoint)
+    course.clean_up(aws)
+    yield aws
+    course.clean_up(aws)
