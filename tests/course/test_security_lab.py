@@ -164,8 +164,10 @@ def test_set_up_is_repeatable_tags_everything_and_clean_up_finds_it_all(account)
     items = account.session.client("dynamodb").scan(TableName="LabProfiles")["Items"]
     assert sorted(item["email"]["S"] for item in items) == sorted(security_lab.PROFILES.values())
 
+    # The course's clean-up finds every piece of the lab (and whatever else of the course an earlier
+    # test in this worker left on its local AWS, which this test does not own).
     deleted = course.clean_up(account)
-    assert sorted(deleted) == created and lab_names(account) == []
+    assert set(created) <= set(deleted) and lab_names(account) == []
 
 
 def test_set_up_puts_back_what_a_learner_changed_outside_the_exercises(account):
