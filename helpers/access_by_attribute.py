@@ -227,17 +227,8 @@ def set_up(aws: Target) -> Teams:
     return Teams(pool_id, user_pool, default_reads_client_id, bucket, table, table_arn(aws), passwords)
 
 
-def wait_for_iam(aws: Target, seconds: float = 10.0) -> None:
-    """Give a change to a role time to reach every AWS Region before it is used.
-
-    IAM is eventually consistent: "changes are not always immediately visible" (IAM User Guide,
-    "Troubleshoot IAM", https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html).
-    Only AWS's own endpoints wait; the local AWS (any custom endpoint) applies a change at once.
-    """
-    import time
-
-    if aws.endpoint_url is None:
-        time.sleep(seconds)
+#: Role changes settle on AWS itself before use (the course's one rule for it).
+wait_for_iam = course.wait_for_iam
 
 
 def _outcome(call: Any, **params: Any) -> str:

@@ -242,6 +242,31 @@ def role_is_the_courses(iam: Any, name: str) -> bool | None:
     return tags.get(TAG_KEY) == TAG_VALUE
 
 
+#: How long to let an IAM change settle on AWS itself before a role is used: IAM is eventually
+#: consistent ("Changes that I make are not always immediately visible", IAM User Guide, "Troubleshoot
+#: IAM", https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html). Settable by
+#: ``COURSE_IAM_SETTLE_SECONDS``.
+IAM_SETTLE_SECONDS = 10.0
+
+
+def talks_to_aws_itself(aws: Target) -> bool:
+    """A real account reached at AWS's own endpoints (not the local AWS, nor a stand-in for an account)."""
+    return not aws.is_local and not aws.endpoint_url
+
+
+def wait_for_iam(aws: Target, seconds: float | None = None) -> None:
+    """Give IAM changes time to reach STS and Cognito on AWS itself; no wait anywhere else (the local
+    AWS applies a change at once). ``seconds`` defaults to ``$COURSE_IAM_SETTLE_SECONDS``, then
+    :data:`IAM_SETTLE_SECONDS`."""
+    import os
+    import time
+
+    if talks_to_aws_itself(aws):
+        if seconds is None:
+            seconds = float(os.environ.get("COURSE_IAM_SETTLE_SECONDS", IAM_SETTLE_SECONDS))
+        time.sleep(seconds)
+
+
 def ensure_role(aws: Target, name: str, trust: dict[str, Any], permissions: dict[str, Any]) -> str:
     """Create or update a course role (under the course's IAM path, tagged); never someone else's."""
     iam = aws.session.client("iam")

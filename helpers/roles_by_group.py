@@ -53,10 +53,8 @@ READABLE_ATTRIBUTES = ["name", "custom:team"]
 SPAM_COMMENT = "comments/spam.txt"
 MODERATION_PREFIX = "moderation/"
 
-#: How long to wait after creating IAM roles on a real account before Cognito can use them: IAM is
-#: eventually consistent ("Changes that I make are not always immediately visible", IAM User Guide,
-#: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html).
-IAM_SETTLE_SECONDS = 10
+#: How long to wait after creating IAM roles on a real account before Cognito can use them.
+IAM_SETTLE_SECONDS = course.IAM_SETTLE_SECONDS
 
 
 def reader_permissions(bucket: str) -> dict[str, Any]:
@@ -273,4 +271,3 @@ def set_up(aws: Target, sleep: Callable[[float], None] | None = None) -> GroupsC
         bucket=bucket,
         passwords=passwords,
     )
-

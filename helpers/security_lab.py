@@ -24,7 +24,6 @@ the outcome:
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,7 +73,7 @@ NOTHING_YET = {
     "Statement": [{"Sid": "NothingYet", "Effect": "Deny", "Action": "*", "Resource": "*"}],
 }
 #: How long to let IAM changes reach STS on AWS itself ("changes ... take time to become visible").
-IAM_SETTLE_SECONDS = 10.0
+IAM_SETTLE_SECONDS = course.IAM_SETTLE_SECONDS
 
 
 def pool_name(exercise: str) -> str:
@@ -336,15 +335,9 @@ def _ensure_user_pool(aws: Target, idp: Any, editor_role_arn: str) -> tuple[cour
     return user_pool, passwords
 
 
-def talks_to_aws_itself(aws: Target) -> bool:
-    """A real account reached at AWS's own endpoints (not the local AWS standing in for one)."""
-    return not aws.is_local and not aws.endpoint_url
-
-
-def wait_for_iam(aws: Target) -> None:
-    """Give IAM changes time to reach STS on AWS itself (IAM is eventually consistent); no wait here."""
-    if talks_to_aws_itself(aws):
-        time.sleep(float(os.environ.get("COURSE_IAM_SETTLE_SECONDS", IAM_SETTLE_SECONDS)))
+#: The course's one rule for letting IAM changes settle (no wait on the local AWS).
+talks_to_aws_itself = course.talks_to_aws_itself
+wait_for_iam = course.wait_for_iam
 
 
 def set_up(aws: Target) -> Lab:

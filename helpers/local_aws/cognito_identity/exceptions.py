@@ -238,7 +238,7 @@ def already_linked(identity_id: str, provider: str) -> ResourceConflictException
 
 
 def too_many_linked_logins(limit: int) -> ResourceConflictException:
-    """"The number of linked logins is limited to 20" (MergeDeveloperIdentities' API reference).
+    """ "The number of linked logins is limited to 20" (MergeDeveloperIdentities' API reference).
 
     UNCONFIRMED: AWS's code and wording. ResourceConflictException is the linking error that every
     operation that links models (GetId, GetCredentialsForIdentity, GetOpenIdToken, the developer
@@ -331,9 +331,7 @@ def no_identity_providers(identity_pool_id: str) -> NotAuthorizedException:
 def invalid_access_token() -> NotAuthorizedException:
     # UNCONFIRMED wording: no public source shows Cognito's answer to an access token the provider
     # does not recognise; this keeps the "Invalid login token." prefix of every token failure [§7].
-    return NotAuthorizedException(
-        "Invalid login token. Couldn't verify access token with the provider."
-    )
+    return NotAuthorizedException("Invalid login token. Couldn't verify access token with the provider.")
 
 
 def not_an_id_token() -> NotAuthorizedException:
