@@ -49,10 +49,9 @@ import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
-import botocore.session
 from botocore.model import (
     ListShape,
     MapShape,
@@ -91,29 +90,6 @@ class ValidationError(Exception):
         super().__init__(f"{code}: {message}" if message else code)
         self.code = code
         self.message = message
-
-
-# --------------------------------------------------------------------------------------------------
-# Service models
-# --------------------------------------------------------------------------------------------------
-
-_session_lock = threading.Lock()
-
-
-@cache
-def _session() -> botocore.session.Session:
-    return botocore.session.get_session()
-
-
-@cache
-def service_model(service_name: str) -> ServiceModel:
-    """botocore's model of ``service_name`` (``"cognito-identity"``, ``"sts"``...), loaded once on first use.
-
-    Loading reads and parses JSON from botocore's data (several milliseconds per service), so it is done
-    lazily, never at import: the local AWS must start within its 1.5 s budget.
-    """
-    with _session_lock:  # botocore's loader is not documented as thread-safe
-        return _session().get_service_model(service_name)
 
 
 def _input_shape(

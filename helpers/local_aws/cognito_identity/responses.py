@@ -250,9 +250,9 @@ class CognitoIdentityLayer:
 
     def _service_model(self) -> Any:
         if self._model is None:
-            import botocore.session
+            from ..service_models import service_model
 
-            self._model = botocore.session.get_session().get_service_model("cognito-identity")
+            self._model = service_model("cognito-identity")
         return self._model
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:

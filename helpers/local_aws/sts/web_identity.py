@@ -130,7 +130,8 @@ class WebIdentityLayer:
     def assume(self, params: dict[str, Any]) -> str:
         from helpers.iam_policy import evaluate_trust_policy, tag_session_request
 
-        from ..validation import ValidationError, service_model, validate_query_input
+        from ..service_models import service_model
+        from ..validation import ValidationError, validate_query_input
 
         try:
             params = validate_query_input(service_model("sts"), "AssumeRoleWithWebIdentity", params)

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
+
+from ..service_models import service_model
 
 #: The services the course uses, whose models are read at start-up so unsigned requests (which carry
 #: no credential scope) can be attributed by their target prefix or query action. A signed request for
@@ -62,6 +64,13 @@ def describe(model: Any) -> ServiceDescription:
     )
 
 
+@cache
+def described(service_name: str) -> ServiceDescription:
+    """The :class:`ServiceDescription` of botocore's model of ``service_name``, made once per process (every
+    local AWS in it shares it). Raises botocore's ``UnknownServiceError`` for a name it has no model of."""
+    return describe(service_model(service_name))
+
+
 class ServiceCatalog:
     """The fronted services by signing name, by JSON target prefix, and their unsigned query actions."""
 
@@ -71,16 +80,10 @@ class ServiceCatalog:
         self._lock = threading.Lock()
 
     @cached_property
-    def _session(self) -> Any:
-        import botocore.session
-
-        return botocore.session.get_session()
-
-    @cached_property
     def fronted(self) -> dict[str, ServiceDescription]:
         """The fronted services by signing name."""
-        described = (describe(self._session.get_service_model(name)) for name in self._names)
-        return {service.signing_name: service for service in described}
+        described_services = (described(name) for name in self._names)
+        return {service.signing_name: service for service in described_services}
 
     @cached_property
     def by_target_prefix(self) -> dict[str, ServiceDescription]:
@@ -111,7 +114,7 @@ class ServiceCatalog:
         if not signing_name or signing_name != signing_name.lower():
             return None
         try:
-            service = describe(self._session.get_service_model(signing_name))
+            service = described(signing_name)
         except (UnknownServiceError, ValueError):
             return None
         return service if service.signing_name == signing_name else None

@@ -6,8 +6,6 @@ Expected messages marked "AWS:" are copied from real AWS answers quoted in publi
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -17,6 +15,7 @@ import pytest
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore.serialize import create_serializer
 
+from helpers.local_aws.service_models import service_model
 from helpers.local_aws.validation import (
     QUERY_VALIDATION_ERROR,
     SERIALIZATION_EXCEPTION,
@@ -24,7 +23,6 @@ from helpers.local_aws.validation import (
     VALIDATION_EXCEPTION,
     ValidationError,
     pattern_supported,
-    service_model,
     validate_input,
     validate_query_input,
 )
@@ -786,18 +784,6 @@ def test_query_missing_members_and_unknown_action() -> None:
     with pytest.raises(ValidationError) as caught:
         validate_query_input(sts, "AssumeRoleWithSaml2", {})
     assert caught.value.code == "InvalidAction"
-
-
-# --------------------------------------------------------------------------------------------------
-# Service models
-# --------------------------------------------------------------------------------------------------
-
-
-def test_models_are_cached_and_not_loaded_at_import() -> None:
-    assert service_model("cognito-identity") is service_model("cognito-identity")
-    code = "import helpers.local_aws.validation as v; print(v.service_model.cache_info().currsize)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "0"
 
 
 # --------------------------------------------------------------------------------------------------
