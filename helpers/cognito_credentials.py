@@ -61,6 +61,23 @@ Logins = Mapping[str, LoginToken]
 
 _HIDDEN = "***"
 
+# One botocore session for every provider's unsigned clients: it loads botocore's service data once (a
+# client from a new session costs about ten times one from a session that has loaded it). Sessions are
+# not thread-safe, so clients are made under the lock; the clients themselves are.
+_public_session: botocore.session.Session | None = None
+_public_lock = threading.Lock()
+
+
+def _unsigned_client(service: str, region: str, endpoint_url: str | None, config: Config) -> Any:
+    """An unsigned client (no credential lookup: UNSIGNED clients skip it) from the shared session."""
+    global _public_session
+    with _public_lock:
+        if _public_session is None:
+            _public_session = botocore.session.Session()
+        return _public_session.create_client(
+            service, region_name=region, endpoint_url=endpoint_url, config=config
+        )
+
 
 # -- errors -----------------------------------------------------------------------------------------
 
@@ -588,14 +605,9 @@ class CognitoIdentityCredentials:
         self.identity_pool_id = identity_pool_id
         # A pool id is "<region>:<guid>" [MODEL]; its region is the one to call.
         self.region = region or identity_pool_id.split(":", 1)[0]
-        public = botocore.session.Session()  # no credential lookup: UNSIGNED clients skip it
         unsigned = Config(signature_version=UNSIGNED)
-        self.cognito_identity = public.create_client(
-            "cognito-identity", region_name=self.region, endpoint_url=endpoint_url, config=unsigned
-        )
-        self.sts = public.create_client(
-            "sts", region_name=self.region, endpoint_url=endpoint_url, config=unsigned
-        )
+        self.cognito_identity = _unsigned_client("cognito-identity", self.region, endpoint_url, unsigned)
+        self.sts = _unsigned_client("sts", self.region, endpoint_url, unsigned)
         self.fetcher = CognitoIdentityCredentialFetcher(
             identity_pool_id,
             self.cognito_identity,

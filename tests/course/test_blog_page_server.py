@@ -7,19 +7,16 @@ import os
 import urllib.error
 import urllib.request
 
-import boto3
 import pytest
 
 from helpers import blog_page, course, local_aws
 from helpers.target import Target
+from tests.support import course_accounts
 
 
 def target(kind: str) -> Target:
     url = os.environ["AWS_ENDPOINT_URL"]
-    session = boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-    )
-    return Target(kind, session, "us-east-1", local_aws.ACCOUNT_ID, url)  # type: ignore[arg-type]
+    return Target(kind, course_accounts.session(), "us-east-1", local_aws.ACCOUNT_ID, url)  # type: ignore[arg-type]
 
 
 def get(url: str) -> tuple[int, bytes]:

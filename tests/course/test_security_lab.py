@@ -14,7 +14,6 @@ import json
 import re
 from pathlib import Path
 
-import boto3
 import nbformat
 import pytest
 from botocore.exceptions import ClientError
@@ -23,6 +22,8 @@ from nbclient import NotebookClient
 from helpers import course, security_lab
 from helpers.local_aws import ACCOUNT_ID
 from helpers.target import Target
+from tests.support import course_accounts
+from tests.support.course_accounts import target
 from tests.support.local_aws_fixtures import REGION
 
 REPO = Path(__file__).resolve().parents[2]
@@ -134,8 +135,7 @@ def test_every_attack_works_without_the_solutions_and_each_solution_stops_its_ow
 def account(endpoint, monkeypatch):
     """A target standing in for an account ("aws" at the local AWS's endpoint), without the lab in it."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint.url)
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    aws = Target("aws", session, REGION, ACCOUNT_ID, endpoint.url)
+    aws = target(endpoint)
     remove_the_lab(aws)
     yield aws
     remove_the_lab(aws)
@@ -235,7 +235,7 @@ def test_assert_fixed_fails_for_an_attack_that_still_works(capsys):
 def test_the_lab_waits_for_iam_only_on_aws_itself(monkeypatch):
     waited = []
     monkeypatch.setattr(security_lab.time, "sleep", waited.append)
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    session = course_accounts.session()
     for kind, endpoint_url in (("local", "http://127.0.0.1:1"), ("aws", "http://127.0.0.1:1"), ("aws", None)):
         security_lab.wait_for_iam(Target(kind, session, REGION, ACCOUNT_ID, endpoint_url))  # type: ignore[arg-type]
     assert waited == [security_lab.IAM_SETTLE_SECONDS]
@@ -254,5 +254,5 @@ def test_no_lab_name_is_mistaken_for_another_course_resource():
 
 
 def _fake_target() -> Target:
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    session = course_accounts.session()
     return Target("local", session, REGION, ACCOUNT_ID, "http://127.0.0.1:1")

@@ -3,6 +3,7 @@ or as the local AWS ("local"), and a fixture that gives each test one without th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,9 +16,15 @@ from helpers.target import Target
 from tests.support.local_aws_fixtures import REGION
 
 
+@functools.cache
+def session() -> boto3.Session:
+    """The tests' one Session on a target: it loads botocore's service data once per process (a new
+    Session loads it again for its first client of each service, about ten times a client's own cost)."""
+    return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+
+
 def target(endpoint: Any, kind: str = "aws") -> Target:
-    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    return Target(kind, session, REGION, ACCOUNT_ID, endpoint.url)
+    return Target(kind, session(), REGION, ACCOUNT_ID, endpoint.url)
 
 
 @pytest.fixture
