@@ -7,8 +7,10 @@ turn: open it, run all cells, then check that only cells tagged
 ``raises-exception`` show an error (and that those do), that every code cell ran, that each Mermaid fence
 is drawn as a picture, that widgets are drawn as widgets (not their text fallback), and that the page
 raised no JavaScript error. In notebook 04 the test also uses the login panel as the notebook asks a
-reader to: "Continue as guest", then "Sign in with Login with Amazon". A screenshot of each notebook
-after running is saved; the folder is printed (``COURSE_BROWSER_SCREENSHOTS`` chooses another).
+reader to: "Continue as guest", then "Sign in with Login with Amazon". A notebook that fails leaves a
+screenshot, whose path is printed; ``COURSE_BROWSER_SCREENSHOTS=<folder>`` saves one of every notebook
+after running, the whole notebook in one tall picture (drawing those costs seconds of CPU per notebook,
+so a plain run leaves them out).
 
 Without Chromium the test skips, except under ``CI=true``, where it fails.
 """
@@ -42,6 +44,9 @@ PANEL_NOTEBOOK = "04_guest-then-authenticated-login.ipynb"
 STDERR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 RUN_TIMEOUT_MS = 180_000
+# How often a wait re-checks the page, in ms: Playwright's default checks on every animation frame, which
+# keeps the page's renderer busy for the seconds a notebook runs.
+POLL_MS = 100
 LAB_SETTINGS = {
     # No news toast over the page, no update check (there is no network).
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
@@ -76,6 +81,7 @@ class Lab:
     aws_url: str
     copy: Path
     screenshots: Path
+    every_notebook_shot: bool  # COURSE_BROWSER_SCREENSHOTS asks for one of every notebook
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +149,10 @@ def lab(
         url = f"http://127.0.0.1:{port}"
         status = wait_for_jupyter(url)
         assert "started" in status
-        say(pytestconfig, f"screenshots of the notebooks after running: {screenshots}")
-        yield Lab(url=url, aws_url=aws_url, copy=copy, screenshots=screenshots)
+        asked = bool(os.environ.get("COURSE_BROWSER_SCREENSHOTS"))
+        if asked:
+            say(pytestconfig, f"screenshots of the notebooks after running: {screenshots}")
+        yield Lab(url=url, aws_url=aws_url, copy=copy, screenshots=screenshots, every_notebook_shot=asked)
         tree = descendants(process.pid)
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C: the launcher stops JupyterLab, kernels and the AWS
@@ -278,12 +286,15 @@ CELLS = """([stderrSelector, widgetMime]) => {
 
 def run_command(page, command: str, active_cell: int | None = None) -> None:
     page.evaluate(RUN_COMMAND, [command, active_cell])
-    page.wait_for_function("() => window.__courseRun !== undefined", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => window.__courseRun !== undefined", timeout=RUN_TIMEOUT_MS, polling=POLL_MS
+    )
     outcome = page.evaluate("() => window.__courseRun")
     assert "error" not in outcome, f"{command} failed: {outcome['error']}"
     page.wait_for_function(
         "() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus === 'idle'",
         timeout=RUN_TIMEOUT_MS,
+        polling=POLL_MS,
     )
 
 
@@ -310,6 +321,7 @@ def settle(page, expected: Expected) -> None:
             SETTLED,
             arg={"code": sorted(expected.code), "mermaid": {str(i): n for i, n in expected.mermaid.items()}},
             timeout=30_000,
+            polling=POLL_MS,
         )
     except PlaywrightTimeout:
         pass
@@ -330,7 +342,7 @@ def lab_page(lab: Lab, browser_context) -> Iterator[LabPage]:
     opened = LabPage(page)
     page.on("pageerror", lambda error: opened.errors.append(str(error)))
     page.goto(f"{lab.url}/lab?reset&token={TOKEN}")
-    page.wait_for_function("() => Boolean(window.jupyterapp)", timeout=90_000)
+    page.wait_for_function("() => Boolean(window.jupyterapp)", timeout=90_000, polling=POLL_MS)
     page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
     assert not opened.errors, f"JavaScript errors while JupyterLab loaded: {opened.errors}"
     try:
@@ -345,7 +357,7 @@ def open_notebook(lab_page: LabPage, name: str):
     lab_page.page.evaluate(
         "async name => { await window.jupyterapp.commands.execute('docmanager:open', {path: name}); }", name
     )
-    lab_page.page.wait_for_function(NOTEBOOK_READY, arg=name, timeout=90_000)
+    lab_page.page.wait_for_function(NOTEBOOK_READY, arg=name, timeout=90_000, polling=POLL_MS)
     return lab_page.page, lab_page.errors
 
 
@@ -448,7 +460,8 @@ def test_notebook_runs_in_jupyterlab_in_a_browser(
             run_command(page, "notebook:run-all-cells")
         settle(page, expected)
         cells = page.evaluate(CELLS, [STDERR_OUTPUT, WIDGET_MIME])
-        screenshot(page, shot)
+        if lab.every_notebook_shot:
+            screenshot(page, shot)
         if name == PANEL_NOTEBOOK:
             from playwright.sync_api import expect
 
@@ -480,7 +493,7 @@ def test_notebook_runs_in_jupyterlab_in_a_browser(
     except BaseException:
         if not shot.exists():
             try:
-                page.screenshot(path=str(shot))
+                screenshot(page, shot)
             except Exception:  # noqa: BLE001 - the original failure matters more
                 pass
         say(pytestconfig, f"{name} failed; screenshot: {shot}")
