@@ -22,8 +22,6 @@ anything and refuses (``course.NotCreatedByTheCourse``) a role of that name the 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,9 +50,6 @@ READABLE_ATTRIBUTES = ["name", "custom:team"]
 
 SPAM_COMMENT = "comments/spam.txt"
 MODERATION_PREFIX = "moderation/"
-
-#: How long to wait after creating IAM roles on a real account before Cognito can use them.
-IAM_SETTLE_SECONDS = course.IAM_SETTLE_SECONDS
 
 
 def reader_permissions(bucket: str) -> dict[str, Any]:
@@ -215,13 +210,11 @@ def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
     return pool_id
 
 
-def ensure_roles(
-    aws: Target, identity_pool_id: str, bucket: str, sleep: Callable[[float], None] | None = None
-) -> dict[str, str]:
+def ensure_roles(aws: Target, identity_pool_id: str, bucket: str) -> dict[str, str]:
     """The four roles (name → ARN), each trusting only this pool and only its kind of identity.
 
-    On a real account, waits :data:`IAM_SETTLE_SECONDS` after creating a role, so that the first
-    sign-in does not meet a role IAM has not made visible yet.
+    After creating a role, lets IAM settle (:func:`course.wait_for_iam`: on AWS itself only), so that the
+    first sign-in does not meet a role IAM has not made visible yet.
     """
     iam = aws.session.client("iam")
     new = [name for name in ROLE_NAMES if course.role_is_the_courses(iam, name) is None]
@@ -239,8 +232,8 @@ def ensure_roles(
             reader_permissions(bucket),
         ),
     }
-    if new and not aws.is_local:
-        (time.sleep if sleep is None else sleep)(IAM_SETTLE_SECONDS)
+    if new:
+        course.wait_for_iam(aws)
     return arns
 
 
@@ -249,18 +242,15 @@ def ensure_spam_comment(aws: Target, bucket: str) -> None:
     aws.session.client("s3").put_object(Bucket=bucket, Key=SPAM_COMMENT, Body=b"Buy cheap watches!")
 
 
-def set_up(aws: Target, sleep: Callable[[float], None] | None = None) -> GroupsCourse:
-    """Everything notebook 09 stands on, made again where missing (safe to call any number of times).
-
-    ``sleep`` is how :func:`ensure_roles` waits for IAM on a real account (``time.sleep``).
-    """
+def set_up(aws: Target) -> GroupsCourse:
+    """Everything notebook 09 stands on, made again where missing (safe to call any number of times)."""
     check_names_are_free(aws)
     bucket = course.ensure_blog(aws)
     ensure_spam_comment(aws, bucket)
     user_pool = ensure_user_pool(aws)
     passwords = ensure_users(aws, user_pool)
     identity_pool_id = ensure_identity_pool(aws, user_pool)
-    roles = ensure_roles(aws, identity_pool_id, bucket, sleep)
+    roles = ensure_roles(aws, identity_pool_id, bucket)
     return GroupsCourse(
         user_pool=user_pool,
         identity_pool_id=identity_pool_id,

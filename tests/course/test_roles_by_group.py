@@ -8,6 +8,7 @@ IAM, S3 and user pools are shared by every local AWS in the process, so each tes
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -21,11 +22,12 @@ from tests.support.local_aws_fixtures import REGION
 SOMEONE_ELSES_POOL = "us-east-1:99999999-8888-7777-6666-555555555555"
 
 
-class Sleeps(list):
-    """Records the waits ``set_up`` asks for instead of waiting."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[Target]:
+    """The targets ``set_up`` asks IAM to settle on (course.wait_for_iam, which sleeps on AWS itself)."""
+    asked: list[Target] = []
+    monkeypatch.setattr(course, "wait_for_iam", asked.append)
+    return asked
 
 
 def groups_of(aws: Target, made: roles_by_group.GroupsCourse, user: str) -> list[str]:
@@ -50,10 +52,9 @@ def id_token(aws: Target, made: roles_by_group.GroupsCourse, user: str) -> str:
     return answer["AuthenticationResult"]["IdToken"]
 
 
-def test_set_up_makes_everything_tagged_and_the_clean_up_deletes_all_of_it(account):
-    sleeps = Sleeps()
-    made = roles_by_group.set_up(account, sleep=sleeps)
-    assert sleeps == [roles_by_group.IAM_SETTLE_SECONDS]  # new roles on a real account: one wait
+def test_set_up_makes_everything_tagged_and_the_clean_up_deletes_all_of_it(account, waits):
+    made = roles_by_group.set_up(account)
+    assert waits == [account]  # new roles: IAM is let settle once
     assert set(made.passwords) == set(roles_by_group.USERS)
     assert "passwords" not in repr(made)  # never shown by accident
     listed = [str(resource) for resource in course.course_resources(account)]
@@ -70,8 +71,8 @@ def test_set_up_makes_everything_tagged_and_the_clean_up_deletes_all_of_it(accou
     assert course.course_resources(account) == []
 
 
-def test_set_up_again_changes_nothing_visible_and_puts_the_users_back(account):
-    made = roles_by_group.set_up(account, sleep=Sleeps())
+def test_set_up_again_changes_nothing_visible_and_puts_the_users_back(account, waits):
+    made = roles_by_group.set_up(account)
     idp = account.session.client("cognito-idp")
     ci = account.session.client("cognito-identity")
     pool_id = made.user_pool.user_pool_id
@@ -92,10 +93,10 @@ def test_set_up_again_changes_nothing_visible_and_puts_the_users_back(account):
         RoleName=roles_by_group.READER_ROLE,
         PolicyDocument=json.dumps(course.trust_policy(SOMEONE_ELSES_POOL, "authenticated")),
     )
-    sleeps = Sleeps()
-    again = roles_by_group.set_up(account, sleep=sleeps)
+    waits.clear()
+    again = roles_by_group.set_up(account)
 
-    assert sleeps == []  # no new role, no wait
+    assert waits == []  # no new role, no wait
     assert (again.user_pool, again.identity_pool_id, again.bucket) == (
         made.user_pool,
         made.identity_pool_id,
@@ -114,10 +115,13 @@ def test_set_up_again_changes_nothing_visible_and_puts_the_users_back(account):
     assert [len(ci.list_identity_pools(MaxResults=60)["IdentityPools"])] == [1]
 
 
-def test_set_up_on_the_local_aws_never_waits(endpoint, account):
-    sleeps = Sleeps()
-    roles_by_group.set_up(target(endpoint, "local"), sleep=sleeps)
-    assert sleeps == []
+@pytest.mark.parametrize("kind", ["local", "aws"])
+def test_set_up_sleeps_only_on_aws_itself(endpoint, account, monkeypatch, kind):
+    """Not on the local AWS, nor on an account at a local endpoint (the stand-in of the real-AWS tests)."""
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    roles_by_group.set_up(target(endpoint, kind))
+    assert slept == []
 
 
 def test_set_up_refuses_an_untagged_role_with_one_of_its_names_and_changes_nothing(account):
@@ -128,7 +132,7 @@ def test_set_up_refuses_an_untagged_role_with_one_of_its_names_and_changes_nothi
     )
     try:
         with pytest.raises(course.NotCreatedByTheCourse) as refused:
-            roles_by_group.set_up(account, sleep=Sleeps())
+            roles_by_group.set_up(account)
         assert (refused.value.kind, refused.value.name) == ("IAM role", roles_by_group.EDITOR_ROLE)
         assert course.course_resources(account) == []  # nothing was made: no pool, no bucket, no role
         role = iam.get_role(RoleName=roles_by_group.EDITOR_ROLE)["Role"]
@@ -139,7 +143,7 @@ def test_set_up_refuses_an_untagged_role_with_one_of_its_names_and_changes_nothi
 
 
 def test_each_role_trusts_only_this_pool_and_only_its_kind_of_identity(account):
-    made = roles_by_group.set_up(account, sleep=Sleeps())
+    made = roles_by_group.set_up(account)
     iam = account.session.client("iam")
     kinds = {
         roles_by_group.EDITOR_ROLE: "authenticated",
@@ -163,7 +167,7 @@ def test_each_role_trusts_only_this_pool_and_only_its_kind_of_identity(account):
 
 
 def test_the_editor_may_moderate_and_the_reader_only_read(account):
-    made = roles_by_group.set_up(account, sleep=Sleeps())
+    made = roles_by_group.set_up(account)
     iam = account.session.client("iam")
 
     def allowed(role: str, action: str, key: str) -> bool:
@@ -183,7 +187,7 @@ def test_the_editor_may_moderate_and_the_reader_only_read(account):
 
 
 def test_users_sign_in_with_their_team_and_no_group_and_cannot_write_their_team(account):
-    made = roles_by_group.set_up(account, sleep=Sleeps())
+    made = roles_by_group.set_up(account)
     idp = account.session.client("cognito-idp")
     client = idp.describe_user_pool_client(
         UserPoolId=made.user_pool.user_pool_id, ClientId=made.user_pool.client_id
@@ -197,7 +201,7 @@ def test_users_sign_in_with_their_team_and_no_group_and_cannot_write_their_team(
 
 
 def test_the_pool_trusts_the_app_client_so_a_user_gets_the_authenticated_role(account):
-    made = roles_by_group.set_up(account, sleep=Sleeps())
+    made = roles_by_group.set_up(account)
     ci = account.session.client("cognito-identity")
     ci.set_identity_pool_roles(
         IdentityPoolId=made.identity_pool_id,
