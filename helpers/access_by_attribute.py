@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import course
+from .sessions import boto3_session
 from .target import Target
 
 USER_POOL_NAME = "CourseAttributesUsers"
@@ -250,11 +251,9 @@ _checking_session: Any = None
 def _checking_clients(session: Any) -> tuple[Any, Any]:
     """S3 and DynamoDB clients signed with ``session``'s credentials, made from one shared boto3 Session
     (a new Session loads every service model again, about ten times slower than a shared one)."""
-    import boto3
-
     global _checking_session
     if _checking_session is None:
-        _checking_session = boto3.Session()
+        _checking_session = boto3_session()
     credentials = session.get_credentials().get_frozen_credentials()
     keys = {
         "aws_access_key_id": credentials.access_key,

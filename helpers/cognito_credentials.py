@@ -46,6 +46,8 @@ from botocore.credentials import (
 )
 from botocore.exceptions import ClientError, CredentialRetrievalError
 
+from .sessions import botocore_session
+
 logger = logging.getLogger(__name__)
 
 METHOD = "cognito-identity-pool"
@@ -73,7 +75,7 @@ def _unsigned_client(service: str, region: str, endpoint_url: str | None, config
     global _public_session
     with _public_lock:
         if _public_session is None:
-            _public_session = botocore.session.Session()
+            _public_session = botocore_session()
         return _public_session.create_client(
             service, region_name=region, endpoint_url=endpoint_url, config=config
         )
@@ -624,7 +626,7 @@ class CognitoIdentityCredentials:
             self.fetcher.fetch, time_fetcher=time_fetcher
         )
         self.provider = CognitoIdentityCredentialProvider(self.credentials)
-        core = botocore.session.Session()
+        core = botocore_session()
         # First in the chain: environment keys or profiles must not win over the identity pool.
         core.get_component("credential_provider").insert_before("env", self.provider)
         self.session = boto3.Session(botocore_session=core, region_name=self.region)

@@ -20,6 +20,7 @@ import boto3
 
 from . import local_aws
 from .masking import mask_account_id
+from .sessions import boto3_session
 
 TARGET_VARIABLE = "COURSE_TARGET"
 ACCOUNT_VARIABLE = "COURSE_AWS_ACCOUNT_ID"
@@ -122,7 +123,7 @@ def _connect_local(region: str | None) -> Target:
     _use_local_environment(url, region)
     # The local administrator's keys, explicitly: a learner's ambient profile must never sign local requests.
     admin = local_aws.admin_keys()
-    session = boto3.Session(
+    session = boto3_session(
         aws_access_key_id=admin.access_key_id,
         aws_secret_access_key=admin.secret_access_key,
         aws_session_token=None,
@@ -145,7 +146,7 @@ def _connect_real(region: str | None) -> Target:
     for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         if not region and os.environ.get(variable, "").strip():
             region, source = os.environ[variable].strip(), variable
-    session = boto3.Session(region_name=region) if region else boto3.Session()
+    session = boto3_session(region_name=region) if region else boto3_session()
     if not session.region_name:
         raise RealAWSNotAllowed(
             "Refusing to use real AWS without an explicit region: set AWS_REGION or AWS_DEFAULT_REGION "

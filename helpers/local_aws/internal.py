@@ -30,9 +30,9 @@ def shared_client(service: str, **options: Any) -> Any:
     global _session
     with _session_lock:
         if _session is None:
-            import boto3
+            from helpers.sessions import boto3_session
 
-            _session = boto3.session.Session()
+            _session = boto3_session()
         return _session.client(service, **options)
 
 

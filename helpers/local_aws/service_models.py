@@ -21,9 +21,9 @@ _session_lock = threading.Lock()
 
 @cache
 def _session() -> botocore.session.Session:
-    import botocore.session
+    from helpers.sessions import botocore_session
 
-    return botocore.session.get_session()
+    return botocore_session()
 
 
 @cache

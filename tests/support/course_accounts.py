@@ -12,6 +12,7 @@ import pytest
 
 from helpers import course
 from helpers.local_aws import ACCOUNT_ID
+from helpers.sessions import boto3_session
 from helpers.target import Target
 from tests.support.local_aws_fixtures import REGION
 
@@ -20,7 +21,7 @@ from tests.support.local_aws_fixtures import REGION
 def session() -> boto3.Session:
     """The tests' one Session on a target: it loads botocore's service data once per process (a new
     Session loads it again for its first client of each service, about ten times a client's own cost)."""
-    return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    return boto3_session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
 
 
 def target(endpoint: Any, kind: str = "aws") -> Target:
