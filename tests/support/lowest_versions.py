@@ -99,6 +99,11 @@ def run_job(folder: Path) -> dict[str, Any]:
     uv = uv_binary()
     assert uv is not None, "uv is missing"
     env = job_environment()
+    # uv installs no bytecode, and an environment may say not to write any (PYTHONDONTWRITEBYTECODE): then
+    # each of the run's processes would compile moto, botocore and the rest again. Compiled once, into the
+    # throwaway folder (never beside the checkout's sources), they are read back by every later process.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
     venv = folder / "lowest"
     python = venv / "bin" / "python"
     started = time.perf_counter()
