@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import boto3
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from helpers import course, local_aws
 from helpers.local_aws import ACCOUNT_ID, LocalAWS
+from helpers.sessions import boto3_session
 from helpers.target import connect
 
 pytestmark = pytest.mark.slow
@@ -82,5 +82,5 @@ def test_notebook_runs_with_the_real_aws_target(standing_in_for_an_account, path
     # Everything the notebook made carried the course's tag: the clean-up, which deletes only that,
     # leaves the stand-in account empty (and the next notebook in this worker starts from nothing).
     course.clean_up(connect(quiet=True))
-    left = everything_in(boto3.Session())
+    left = everything_in(boto3_session())
     assert left == {name: [] for name in left}
