@@ -5,13 +5,36 @@ Start it from a shell with ``python -m helpers.local_aws`` or from Python with :
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any
 
-from .app import STATUS_PATH, LocalAWSApplication, make_app
 from .constants import ACCOUNT_ID, ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, DEFAULT_REGION
-from .server import DEFAULT_HOST, LocalAWS
 from .wire.authentication import AdministratorKeys
+
+if TYPE_CHECKING:
+    from .app import STATUS_PATH, LocalAWSApplication, make_app
+    from .server import DEFAULT_HOST, LocalAWS
+
+#: What needs moto, imported on first use (PEP 562): a process that only points clients at a local AWS
+#: (a notebook's kernel under ``make lab``, or one aimed at a real account) never loads moto's server.
+_ON_FIRST_USE = {
+    "STATUS_PATH": ".app",
+    "LocalAWSApplication": ".app",
+    "make_app": ".app",
+    "DEFAULT_HOST": ".server",
+    "LocalAWS": ".server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 def admin_keys() -> AdministratorKeys:
