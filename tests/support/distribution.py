@@ -33,7 +33,6 @@ FIRST = (
     BROWSER,
     "tests/project/test_site.py",
     "tests/course/test_blog_page.py",
-    "tests/course/test_lab_terminal.py",
     "tests/course/test_lab.py",
     "tests/local_aws/wire/test_browser_cross_origin.py",
 )

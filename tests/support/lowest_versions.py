@@ -40,7 +40,6 @@ TEST_TIMEOUT = 900  # seconds for the tests in the lowest versions
 LEFT_OUT = {
     "tests/course/test_browser.py",
     "tests/course/test_lab.py",
-    "tests/course/test_lab_terminal.py",
     "tests/course/test_notebooks.py",
     "tests/course/test_notebooks_anywhere.py",
     "tests/course/test_notebooks_real_aws_mode.py",
