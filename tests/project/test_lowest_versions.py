@@ -3,7 +3,8 @@ versions it allows.
 
 uv (a test dependency) makes a throwaway virtual environment and installs the project with the ``test``
 extra at uv's ``lowest-direct`` resolution: every requirement pyproject.toml names directly at the lowest
-version its bound allows (what ``>=`` promises a user), the rest at the newest versions that fit. The
+version its bound allows (what ``>=`` promises a user), the rest at the newest versions that fit (but for
+jsonschema, kept at constraints.txt's pin: ``lowest_versions.KEPT_PINS``). The
 tests below then run in that environment from this checkout. Only PyPI is needed; packages come from uv's
 cache when they are there. A failure here means a bound is too low: raise it (and say why beside it).
 

@@ -3,8 +3,9 @@
 ``python -m tests.support.lowest_versions FOLDER`` makes a throwaway virtual environment in ``FOLDER`` with
 uv, installs the project with the ``test`` extra at uv's ``lowest-direct`` resolution (every requirement
 pyproject.toml names directly at the lowest version its bound allows, the rest at the newest versions
-that fit), runs the helper-package and local-AWS tests there from this checkout, and writes what happened
-to ``FOLDER/result.json``. ``tests/project/test_lowest_versions.py`` checks that result.
+that fit, but for :data:`KEPT_PINS`), runs the helper-package and local-AWS tests there from this
+checkout, and writes what happened to ``FOLDER/result.json``. ``tests/project/test_lowest_versions.py``
+checks that result.
 
 Most of that job is waiting (the install) or a test run of its own, so it need not wait for its turn: as
 a plugin (the root conftest loads it), this module starts the job as soon as pytest knows that the
@@ -48,6 +49,17 @@ LEFT_OUT = {
     TEST_FILE,
     "tests/project/test_site.py",
 }
+
+
+#: Pins of constraints.txt that the lowest-versions install keeps (it lowers only the project's own
+#: requirements; the rest resolve to the newest versions that fit): jsonschema's, whose newer releases
+#: cost a second of CPU in every process that imports nbformat (the reason is in constraints.txt).
+KEPT_PINS = ("jsonschema",)
+
+
+def kept_pins() -> list[str]:
+    lines = (REPO / "constraints.txt").read_text().splitlines()
+    return [line for line in lines if line.split("==", 1)[0].strip().lower() in KEPT_PINS]
 
 
 def helper_and_local_aws_tests() -> list[str]:
@@ -107,9 +119,11 @@ def run_job(folder: Path) -> dict[str, Any]:
     python = venv / "bin" / "python"
     started = time.perf_counter()
     subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env)
+    pins = folder / "kept-pins.txt"
+    pins.write_text("".join(f"{line}\n" for line in kept_pins()))
     install = subprocess.run(
         [uv, "pip", "install", "--quiet", "--python", str(python), "--resolution", "lowest-direct"]
-        + [f"{REPO}[test]"],
+        + ["--constraint", str(pins), f"{REPO}[test]"],
         capture_output=True,
         text=True,
         env=env,
