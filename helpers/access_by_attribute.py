@@ -26,7 +26,6 @@ changes anything (``course.NotCreatedByTheCourse``).
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,17 +64,6 @@ class Teams:
     passwords: dict[str, str] = field(repr=False, compare=False)
 
 
-_clients: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
-
-
-def _client(aws: Target, service: str) -> Any:
-    """One client per session and service: making a client costs far more than a request here."""
-    per_service = _clients.setdefault(aws.session, {})
-    if service not in per_service:
-        per_service[service] = aws.session.client(service)
-    return per_service[service]
-
-
 def teams_bucket(aws: Target) -> str:
     return course.course_bucket(aws, BUCKET_PURPOSE)
 
@@ -87,16 +75,16 @@ def table_arn(aws: Target) -> str:
 def check_names_are_free(aws: Target) -> None:
     """Raise ``course.NotCreatedByTheCourse`` if the role, the table or the bucket of this notebook
     exists without the course's tag. Reads only."""
-    if course.role_is_the_courses(_client(aws, "iam"), AUTHENTICATED_ROLE) is False:
+    if course.role_is_the_courses(aws.client("iam"), AUTHENTICATED_ROLE) is False:
         raise course.NotCreatedByTheCourse("IAM role", AUTHENTICATED_ROLE)
-    dynamodb = _client(aws, "dynamodb")
+    dynamodb = aws.client("dynamodb")
     try:
         arn = dynamodb.describe_table(TableName=TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
         arn = None
     if arn and not course.table_is_the_courses(dynamodb, arn):
         raise course.NotCreatedByTheCourse("DynamoDB table", TABLE)
-    if course.bucket_is_the_courses(_client(aws, "s3"), teams_bucket(aws)) is False:
+    if course.bucket_is_the_courses(aws.client("s3"), teams_bucket(aws)) is False:
         raise course.NotCreatedByTheCourse("S3 bucket", teams_bucket(aws))
 
 
@@ -113,7 +101,7 @@ def _find_user_pool(idp: Any) -> str | None:
 def ensure_user_pool(aws: Target) -> tuple[course.UserPool, str]:
     """The user pool with the custom attribute ``team``; its app client (may read ``custom:team``, not
     write it) and the id of :data:`DEFAULT_READS_CLIENT`."""
-    idp = _client(aws, "cognito-idp")
+    idp = aws.client("cognito-idp")
     pool_id = _find_user_pool(idp)
     if pool_id is None:
         pool_id = idp.create_user_pool(
@@ -144,7 +132,7 @@ def ensure_user_pool(aws: Target) -> tuple[course.UserPool, str]:
 def ensure_team_user(aws: Target, user_pool: course.UserPool, username: str, team: str) -> str:
     """The user, in ``team`` (set again on every call), with a fresh password, returned (never printed)."""
     password = course.ensure_user(aws, user_pool, username)
-    _client(aws, "cognito-idp").admin_update_user_attributes(
+    aws.client("cognito-idp").admin_update_user_attributes(
         UserPoolId=user_pool.user_pool_id,
         Username=username,
         UserAttributes=[{"Name": TEAM_ATTRIBUTE, "Value": team}],
@@ -172,7 +160,7 @@ def identity_pool_settings(user_pool: course.UserPool) -> dict[str, Any]:
 def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
     """The identity pool, created or brought back to :func:`identity_pool_settings` (for example after
     the user pool was made anew, which gives its app client another id)."""
-    cognito_identity = _client(aws, "cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     settings = identity_pool_settings(user_pool)
     pool_id = course.find_identity_pool(cognito_identity, IDENTITY_POOL_NAME)
     if pool_id is None:
@@ -190,7 +178,7 @@ def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
 
 def ensure_team_data(aws: Target) -> tuple[str, str]:
     """Each team's plan in the teams bucket and its note in ``TeamNotes`` (both tagged); their names."""
-    s3 = _client(aws, "s3")
+    s3 = aws.client("s3")
     bucket = teams_bucket(aws)
     ours = course.bucket_is_the_courses(s3, bucket)
     if ours is False:
@@ -206,7 +194,7 @@ def ensure_team_data(aws: Target) -> tuple[str, str]:
             Bucket=bucket, Tagging={"TagSet": [{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}]}
         )
     course.ensure_table(aws, TABLE, "team")
-    dynamodb = _client(aws, "dynamodb")
+    dynamodb = aws.client("dynamodb")
     for team in TEAMS:
         s3.put_object(Bucket=bucket, Key=f"teams/{team}/plan.txt", Body=f"The {team} team's plan".encode())
         dynamodb.put_item(

@@ -163,7 +163,7 @@ def authenticated_permissions(bucket: str, profiles_table_arn: str | None = None
 def ensure_table(aws: Target, name: str, partition_key: str) -> str:
     """A DynamoDB table of the course (tagged) with a string partition key, created if missing; a table
     of that name without the course's tag makes it refuse (:class:`NotCreatedByTheCourse`). Its ARN."""
-    dynamodb = aws.session.client("dynamodb")
+    dynamodb = aws.client("dynamodb")
     try:
         table = dynamodb.describe_table(TableName=name)["Table"]
         if not table_is_the_courses(dynamodb, table["TableArn"]):
@@ -226,7 +226,7 @@ def identity_pool_settings() -> dict[str, Any]:
 
 
 def ensure_identity_pool(aws: Target) -> str:
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     pool_id = find_identity_pool(cognito_identity)
     if pool_id is None:
         pool_id = cognito_identity.create_identity_pool(**identity_pool_settings())["IdentityPoolId"]
@@ -269,7 +269,7 @@ def wait_for_iam(aws: Target, seconds: float | None = None) -> None:
 
 def ensure_role(aws: Target, name: str, trust: dict[str, Any], permissions: dict[str, Any]) -> str:
     """Create or update a course role (under the course's IAM path, tagged); never someone else's."""
-    iam = aws.session.client("iam")
+    iam = aws.client("iam")
     if role_is_the_courses(iam, name) is False:
         raise NotCreatedByTheCourse("IAM role", name)
     try:
@@ -288,7 +288,7 @@ def ensure_role(aws: Target, name: str, trust: dict[str, Any], permissions: dict
 
 def remove_role(aws: Target, name: str) -> bool:
     """Delete a course role and its inline policies, if it exists (so a notebook can create it afresh)."""
-    iam = aws.session.client("iam")
+    iam = aws.client("iam")
     ours = role_is_the_courses(iam, name)
     if ours is None:
         return False
@@ -336,7 +336,7 @@ def bucket_is_the_courses(s3: Any, bucket: str) -> bool | None:
 
 def ensure_blog(aws: Target) -> str:
     """The blog's bucket (tagged), its welcome comment and its CORS rule; never someone else's bucket."""
-    s3 = aws.session.client("s3")
+    s3 = aws.client("s3")
     bucket = blog_bucket(aws)
     ours = bucket_is_the_courses(s3, bucket)
     if ours is False:
@@ -370,7 +370,7 @@ def ensure_user_pool(
 ) -> UserPool:
     """A Cognito user pool with an app client that signs users in with a password (tagged for clean-up),
     found by name and tag or created: ``MyApplicationUsers`` unless ``name`` says another."""
-    idp = aws.session.client("cognito-idp")
+    idp = aws.client("cognito-idp")
     pool_id = None
     for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
         for pool in page["UserPools"]:
@@ -403,7 +403,7 @@ def ensure_user(aws: Target, user_pool: UserPool, username: str) -> str:
     """Create the user if needed and give it a fresh random password, returned (never printed)."""
     import secrets
 
-    idp = aws.session.client("cognito-idp")
+    idp = aws.client("cognito-idp")
     password = "Aa1!" + secrets.token_urlsafe(18)
     try:
         idp.admin_create_user(UserPoolId=user_pool.user_pool_id, Username=username, MessageAction="SUPPRESS")
@@ -425,7 +425,7 @@ def forget_users(aws: Target, identity_pool_id: str, users: list[str]) -> list[s
     other identity, such as notebook 06's user, whose stable identity id is the lesson there.
     Returns the user names forgotten (none on real AWS without a Login with Amazon token).
     """
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     forgotten = []
     for user in users:
         token = login_with_amazon_token(aws, user, quiet=True)
@@ -480,18 +480,18 @@ def register_skip_without_sign_in(aws: Target) -> None:
 def check_names_are_free(aws: Target) -> None:
     """Raise :class:`NotCreatedByTheCourse` if a role, the table or the bucket the course would create
     or update already exists without the course's tag. Reads only; changes nothing."""
-    iam = aws.session.client("iam")
+    iam = aws.client("iam")
     for name in (UNAUTHENTICATED_ROLE, AUTHENTICATED_ROLE):
         if role_is_the_courses(iam, name) is False:
             raise NotCreatedByTheCourse("IAM role", name)
-    dynamodb = aws.session.client("dynamodb")
+    dynamodb = aws.client("dynamodb")
     try:
         table_arn = dynamodb.describe_table(TableName=PROFILES_TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
         table_arn = None
     if table_arn and not table_is_the_courses(dynamodb, table_arn):
         raise NotCreatedByTheCourse("DynamoDB table", PROFILES_TABLE)
-    if bucket_is_the_courses(aws.session.client("s3"), blog_bucket(aws)) is False:
+    if bucket_is_the_courses(aws.client("s3"), blog_bucket(aws)) is False:
         raise NotCreatedByTheCourse("S3 bucket", blog_bucket(aws))
 
 
@@ -518,7 +518,7 @@ def set_up(aws: Target) -> Course:
         trust_policy(pool_id, "authenticated"),
         authenticated_permissions(bucket, table),
     )
-    aws.session.client("cognito-identity").set_identity_pool_roles(
+    aws.client("cognito-identity").set_identity_pool_roles(
         IdentityPoolId=pool_id, Roles={"unauthenticated": unauthenticated, "authenticated": authenticated}
     )
     return Course(pool_id, unauthenticated, authenticated, bucket)
@@ -542,7 +542,7 @@ def course_resources(aws: Target) -> list[CourseResource]:
     Reads only; each entry's ``delete`` removes that resource (and what IAM and S3 require to go first).
     """
     found: list[CourseResource] = []
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     for page in cognito_identity.get_paginator("list_identity_pools").paginate(MaxResults=60):
         for pool in page["IdentityPools"]:
             pool_id = pool["IdentityPoolId"]
@@ -555,7 +555,7 @@ def course_resources(aws: Target) -> list[CourseResource]:
                         lambda pool_id=pool_id: cognito_identity.delete_identity_pool(IdentityPoolId=pool_id),
                     )
                 )
-    idp = aws.session.client("cognito-idp")
+    idp = aws.client("cognito-idp")
     for page in idp.get_paginator("list_user_pools").paginate(MaxResults=60):
         for pool in page["UserPools"]:
             tags = idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"].get("UserPoolTags", {})
@@ -567,7 +567,7 @@ def course_resources(aws: Target) -> list[CourseResource]:
                         lambda pool_id=pool["Id"]: idp.delete_user_pool(UserPoolId=pool_id),
                     )
                 )
-    iam = aws.session.client("iam")
+    iam = aws.client("iam")
 
     def delete_role(name: str) -> None:
         for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
@@ -582,7 +582,7 @@ def course_resources(aws: Target) -> list[CourseResource]:
             found.append(
                 CourseResource("IAM role", role["RoleName"], lambda name=role["RoleName"]: delete_role(name))
             )
-    dynamodb = aws.session.client("dynamodb")
+    dynamodb = aws.client("dynamodb")
     for page in dynamodb.get_paginator("list_tables").paginate():
         for table in page["TableNames"]:
             table_arn = dynamodb.describe_table(TableName=table)["Table"]["TableArn"]
@@ -592,7 +592,7 @@ def course_resources(aws: Target) -> list[CourseResource]:
                         "DynamoDB table", table, lambda table=table: dynamodb.delete_table(TableName=table)
                     )
                 )
-    s3 = aws.session.client("s3")
+    s3 = aws.client("s3")
 
     def delete_bucket(bucket: str) -> None:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):

@@ -82,11 +82,11 @@ def _pools_named(cognito_identity: Any, name: str) -> list[dict[str, Any]]:
 def check_names_are_free(aws: Target) -> None:
     """Raise :class:`course.NotCreatedByTheCourse` if the pool or a role of notebook 08 exists without the
     course's tag. Reads only."""
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     for pool in _pools_named(cognito_identity, POOL_NAME):
         if pool.get("IdentityPoolTags", {}).get(course.TAG_KEY) != course.TAG_VALUE:
             raise course.NotCreatedByTheCourse("identity pool", POOL_NAME)
-    iam = aws.session.client("iam")
+    iam = aws.client("iam")
     for role in (UNAUTHENTICATED_ROLE, AUTHENTICATED_ROLE):
         if course.role_is_the_courses(iam, role) is False:
             raise course.NotCreatedByTheCourse("IAM role", role)
@@ -117,7 +117,7 @@ def set_up(aws: Target) -> DeveloperPool:
     """
     check_names_are_free(aws)
     course.register_skip_without_sign_in(aws)
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     existing = _pools_named(cognito_identity, POOL_NAME)
     if existing:
         pool_id = existing[0]["IdentityPoolId"]

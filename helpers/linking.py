@@ -97,7 +97,7 @@ def identity_pool_settings(user_pool: course.UserPool) -> dict[str, Any]:
 def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
     """Create CourseLinkingPool, or bring the course's existing one back to :func:`identity_pool_settings`
     (UpdateIdentityPool replaces the whole configuration, so every setting is sent)."""
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     settings = identity_pool_settings(user_pool)
     pool_id = course.find_identity_pool(cognito_identity, POOL_NAME)
     if pool_id is None:
@@ -108,7 +108,7 @@ def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
 
 def pool_identities(aws: Target, identity_pool_id: str) -> list[str]:
     """Every identity ID of the pool, merged-away (disabled) identities included."""
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     found: list[str] = []
     token: str | None = None
     while True:
@@ -130,19 +130,19 @@ def forget_identities(aws: Target, lab: LinkingLab) -> int:
     set-up quick.
     """
     identity_ids = pool_identities(aws, lab.identity_pool_id)
-    dynamodb = aws.session.client("dynamodb")
+    dynamodb = aws.client("dynamodb")
     for batch in _batches(identity_ids, 25):
         unprocessed: dict[str, Any] = {
             lab.profiles_table: [{"DeleteRequest": {"Key": {"identityId": {"S": i}}}} for i in batch]
         }
         while unprocessed:  # DynamoDB may hand part of a batch back, to be sent again
             unprocessed = dynamodb.batch_write_item(RequestItems=unprocessed).get("UnprocessedItems", {})
-    s3 = aws.session.client("s3")
+    s3 = aws.client("s3")
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=lab.bucket, Prefix=PREFIX):
         keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
         if keys:
             s3.delete_objects(Bucket=lab.bucket, Delete={"Objects": keys, "Quiet": True})
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     for batch in _batches(identity_ids, 60):
         cognito_identity.delete_identities(IdentityIdsToDelete=batch)
     return len(identity_ids)
@@ -155,9 +155,9 @@ def _batches(items: list[str], size: int) -> list[list[str]]:
 def check_names_are_free(aws: Target) -> None:
     """Raise :class:`helpers.course.NotCreatedByTheCourse` if the role, the blog bucket or the profile
     table exists without the course's tag. Reads only; changes nothing."""
-    if course.role_is_the_courses(aws.session.client("iam"), AUTHENTICATED_ROLE) is False:
+    if course.role_is_the_courses(aws.client("iam"), AUTHENTICATED_ROLE) is False:
         raise course.NotCreatedByTheCourse("IAM role", AUTHENTICATED_ROLE)
-    dynamodb = aws.session.client("dynamodb")
+    dynamodb = aws.client("dynamodb")
     try:
         table_arn = dynamodb.describe_table(TableName=course.PROFILES_TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
@@ -165,7 +165,7 @@ def check_names_are_free(aws: Target) -> None:
     if table_arn and not course.table_is_the_courses(dynamodb, table_arn):
         raise course.NotCreatedByTheCourse("DynamoDB table", course.PROFILES_TABLE)
     bucket = course.blog_bucket(aws)
-    if course.bucket_is_the_courses(aws.session.client("s3"), bucket) is False:
+    if course.bucket_is_the_courses(aws.client("s3"), bucket) is False:
         raise course.NotCreatedByTheCourse("S3 bucket", bucket)
 
 
@@ -187,7 +187,7 @@ def set_up(aws: Target) -> LinkingLab:
         course.trust_policy(pool_id, "authenticated"),
         authenticated_permissions(bucket, table_arn),
     )
-    aws.session.client("cognito-identity").set_identity_pool_roles(
+    aws.client("cognito-identity").set_identity_pool_roles(
         IdentityPoolId=pool_id, Roles={"authenticated": role_arn}
     )
     lab = LinkingLab(pool_id, user_pool, DEVELOPER_PROVIDER_NAME, role_arn, bucket, course.PROFILES_TABLE)

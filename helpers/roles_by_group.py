@@ -113,7 +113,7 @@ def check_names_are_free(aws: Target) -> None:
     Reads only. Pools are found by name and tag (their names need not be unique), so a pool of yours with
     the same name is never touched; the blog bucket is checked by ``course.ensure_blog``.
     """
-    iam = aws.session.client("iam")
+    iam = aws.client("iam")
     for name in ROLE_NAMES:
         if course.role_is_the_courses(iam, name) is False:
             raise course.NotCreatedByTheCourse("IAM role", name)
@@ -133,7 +133,7 @@ def find_user_pool(idp: Any) -> str | None:
 
 def ensure_user_pool(aws: Target) -> course.UserPool:
     """``CourseGroupsUsers`` with its ``custom:team`` attribute and its app client (tagged)."""
-    idp = aws.session.client("cognito-idp")
+    idp = aws.client("cognito-idp")
     pool_id = find_user_pool(idp)
     if pool_id is None:
         pool_id = idp.create_user_pool(
@@ -157,7 +157,7 @@ def ensure_user_pool(aws: Target) -> course.UserPool:
 def ensure_users(aws: Target, user_pool: course.UserPool) -> dict[str, str]:
     """The notebook's users with fresh passwords (returned, never printed), their ``custom:team`` as in
     :data:`USERS`, and in no group, so every run starts from the same place."""
-    idp = aws.session.client("cognito-idp")
+    idp = aws.client("cognito-idp")
     passwords = {}
     attribute = f"custom:{TEAM_ATTRIBUTE}"
     for user, team in USERS.items():
@@ -201,7 +201,7 @@ def identity_pool_settings(user_pool: course.UserPool) -> dict[str, Any]:
 
 def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
     """Create ``CourseGroupsPool`` (tagged), or set the course's one to :func:`identity_pool_settings`."""
-    cognito_identity = aws.session.client("cognito-identity")
+    cognito_identity = aws.client("cognito-identity")
     settings = identity_pool_settings(user_pool)
     pool_id = course.find_identity_pool(cognito_identity, IDENTITY_POOL_NAME)
     if pool_id is None:
@@ -216,7 +216,7 @@ def ensure_roles(aws: Target, identity_pool_id: str, bucket: str) -> dict[str, s
     After creating a role, lets IAM settle (:func:`course.wait_for_iam`: on AWS itself only), so that the
     first sign-in does not meet a role IAM has not made visible yet.
     """
-    iam = aws.session.client("iam")
+    iam = aws.client("iam")
     new = [name for name in ROLE_NAMES if course.role_is_the_courses(iam, name) is None]
     authenticated = course.trust_policy(identity_pool_id, "authenticated")
     arns = {
@@ -239,7 +239,7 @@ def ensure_roles(aws: Target, identity_pool_id: str, bucket: str) -> dict[str, s
 
 def ensure_spam_comment(aws: Target, bucket: str) -> None:
     """A comment for the editor to delete, written again on every run."""
-    aws.session.client("s3").put_object(Bucket=bucket, Key=SPAM_COMMENT, Body=b"Buy cheap watches!")
+    aws.client("s3").put_object(Bucket=bucket, Key=SPAM_COMMENT, Body=b"Buy cheap watches!")
 
 
 def set_up(aws: Target) -> GroupsCourse:

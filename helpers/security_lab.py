@@ -162,13 +162,10 @@ class Lab:
     table: str
     user_pool: course.UserPool
     _passwords: dict[str, str] = field(repr=False, default_factory=dict)
-    _clients: dict[str, Any] = field(repr=False, default_factory=dict)
 
     def client(self, service: str) -> Any:
-        """The administrator's client for ``service`` (one per service: creating clients is slow)."""
-        if service not in self._clients:
-            self._clients[service] = self.aws.session.client(service)
-        return self._clients[service]
+        """The administrator's client for ``service`` (the target's, made once)."""
+        return self.aws.client(service)
 
     def role_arn(self, name: str) -> str:
         return f"arn:aws:iam::{self.aws.account_id}:role{course.IAM_PATH}{name}"
@@ -224,7 +221,7 @@ def _role_names(aws: Target) -> list[str]:
 def check_names_are_free(aws: Target, iam: Any = None) -> dict[str, bool]:
     """Raise :class:`~helpers.course.NotCreatedByTheCourse` if a lab role, the lab's bucket or its
     table exists without the course's tag. Reads only. Returns which lab roles exist already."""
-    iam = iam or aws.session.client("iam")
+    iam = iam or aws.client("iam")
     existing = {}
     for name in _role_names(aws):
         ours = course.role_is_the_courses(iam, name)
@@ -232,9 +229,9 @@ def check_names_are_free(aws: Target, iam: Any = None) -> dict[str, bool]:
             raise course.NotCreatedByTheCourse("IAM role", name)
         existing[name] = bool(ours)
     bucket = course.course_bucket(aws, BUCKET_WHAT)
-    if course.bucket_is_the_courses(aws.session.client("s3"), bucket) is False:
+    if course.bucket_is_the_courses(aws.client("s3"), bucket) is False:
         raise course.NotCreatedByTheCourse("S3 bucket", bucket)
-    dynamodb = aws.session.client("dynamodb")
+    dynamodb = aws.client("dynamodb")
     try:
         table_arn = dynamodb.describe_table(TableName=TABLE)["Table"]["TableArn"]
     except dynamodb.exceptions.ResourceNotFoundException:
@@ -345,7 +342,7 @@ def set_up(aws: Target) -> Lab:
 
     Checks first (:func:`check_names_are_free`), so a refusal leaves the account as it was."""
     clients = {
-        name: aws.session.client(name)
+        name: aws.client(name)
         for name in ("iam", "s3", "dynamodb", "cognito-idp", "cognito-identity")
     }
     iam, s3, dynamodb = clients["iam"], clients["s3"], clients["dynamodb"]
@@ -358,7 +355,7 @@ def set_up(aws: Target) -> Lab:
     pools = _ensure_pools(clients["cognito-identity"], user_pool)
     for name, (exercise, amr, permissions) in roles(bucket).items():
         _put_role(iam, name, course.trust_policy(pools[exercise], amr), permissions, existing_roles[name])
-    lab = Lab(aws, pools, bucket, table, user_pool, passwords, clients)
+    lab = Lab(aws, pools, bucket, table, user_pool, passwords)
     for exercise, pool_roles in POOL_ROLES.items():
         clients["cognito-identity"].set_identity_pool_roles(
             IdentityPoolId=pools[exercise], Roles={kind: lab.role_arn(n) for kind, n in pool_roles.items()}

@@ -14,7 +14,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import boto3
 
@@ -54,6 +54,18 @@ class Target:
     #: Where the region came from on real AWS: ``connect(region=...)``, ``AWS_REGION``,
     #: ``AWS_DEFAULT_REGION`` or the AWS config file's profile.
     region_source: str | None = None
+    _clients: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _clients_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+
+    def client(self, service: str) -> Any:
+        """``session.client(service)``, made once per target and service: the course's helpers call it
+        many times (making a client costs milliseconds), and boto3's clients are thread-safe."""
+        with self._clients_lock:  # a Session is not thread-safe: clients are made one at a time
+            if service not in self._clients:
+                self._clients[service] = self.session.client(service)
+            return self._clients[service]
 
     @property
     def is_local(self) -> bool:

@@ -126,3 +126,14 @@ def test_local_signs_with_the_local_administrators_keys_never_ambient_ones(monke
     frozen = chosen.session.get_credentials().get_frozen_credentials()
     assert (frozen.access_key, frozen.secret_key, frozen.token) == ("testing", "testing", None)
     assert chosen.session.client("sts").get_caller_identity()["Account"] == ACCOUNT_ID
+
+
+def test_a_targets_client_is_made_once_per_service_and_answers(local_aws_url):
+    chosen = connect(quiet=True)
+    sts = chosen.client("sts")
+    assert chosen.client("sts") is sts and chosen.client("iam") is not sts
+    assert sts.get_caller_identity()["Account"] == ACCOUNT_ID
+    other = connect(quiet=True)  # another target (another session) has clients of its own
+    assert other.client("sts") is not sts
+    same = target.Target(chosen.kind, chosen.session, chosen.region, chosen.account_id, chosen.endpoint_url)
+    assert same == chosen  # the clients made are not part of what a target is
