@@ -28,9 +28,11 @@ lab: PY = $(call python_for,lab)
 lab: $(call setup_for,lab)
 	$(PY) -m helpers.lab $(LAB_ARGS)
 
-# pytest-xdist: four worker processes (most of the slow tests wait on kernels, JupyterLab, a browser or an
-# install, so more workers than cores pays); units and order in tests/support/distribution.py.
-PYTEST_XDIST := -n 4 --dist loadfile --no-loadscope-reorder
+# pytest-xdist: three worker processes (with the lowest-versions job's two, five on two cores: the slow
+# tests wait on kernels, JupyterLab or a browser part of the time; a fourth worker costs more CPU than it
+# fills, benchmarks/test_suite.py: 162 s with three, 179-192 s with four, 169 s with two); units and order
+# in tests/support/distribution.py.
+PYTEST_XDIST := -n 3 --dist loadfile --no-loadscope-reorder
 
 test: PY = $(call python_for,test)
 test: $(call setup_for,test) $(call setup_for,docs) $(MERMAID)

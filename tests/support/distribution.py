@@ -1,4 +1,4 @@
-"""How a run is spread over pytest-xdist's workers (``make test`` runs ``-n 4 --dist loadfile``).
+"""How a run is spread over pytest-xdist's workers (``make test`` runs ``-n 3 --dist loadfile``).
 
 As with xdist's own ``loadfile``, every test file is one unit that a single worker runs in file order (its
 module fixtures, such as its own local AWS, are set up once), and so is every notebook under strict nbval
