@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import course
-from .sessions import boto3_session
+from .sessions import shared_client
 from .target import Target
 
 USER_POOL_NAME = "CourseAttributesUsers"
@@ -233,15 +233,8 @@ def _outcome(call: Any, **params: Any) -> str:
     return "allowed"
 
 
-_checking_session: Any = None
-
-
 def _checking_clients(session: Any) -> tuple[Any, Any]:
-    """S3 and DynamoDB clients signed with ``session``'s credentials, made from one shared boto3 Session
-    (a new Session loads every service model again, about ten times slower than a shared one)."""
-    global _checking_session
-    if _checking_session is None:
-        _checking_session = boto3_session()
+    """S3 and DynamoDB clients signed with ``session``'s credentials, from the process's one Session."""
     credentials = session.get_credentials().get_frozen_credentials()
     keys = {
         "aws_access_key_id": credentials.access_key,
@@ -249,7 +242,7 @@ def _checking_clients(session: Any) -> tuple[Any, Any]:
         "aws_session_token": credentials.token,
         "region_name": session.region_name,
     }
-    return _checking_session.client("s3", **keys), _checking_session.client("dynamodb", **keys)
+    return shared_client("s3", **keys), shared_client("dynamodb", **keys)
 
 
 def team_access(session: Any, teams: Teams) -> dict[str, str]:

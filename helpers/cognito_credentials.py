@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import boto3
-import botocore.session
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.credentials import (
@@ -46,7 +45,7 @@ from botocore.credentials import (
 )
 from botocore.exceptions import ClientError, CredentialRetrievalError
 
-from .sessions import botocore_session
+from .sessions import botocore_session, shared_client
 
 logger = logging.getLogger(__name__)
 
@@ -63,22 +62,6 @@ Logins = Mapping[str, LoginToken]
 
 _HIDDEN = "***"
 
-# One botocore session for every provider's unsigned clients: it loads botocore's service data once (a
-# client from a new session costs about ten times one from a session that has loaded it). Sessions are
-# not thread-safe, so clients are made under the lock; the clients themselves are.
-_public_session: botocore.session.Session | None = None
-_public_lock = threading.Lock()
-
-
-def _unsigned_client(service: str, region: str, endpoint_url: str | None, config: Config) -> Any:
-    """An unsigned client (no credential lookup: UNSIGNED clients skip it) from the shared session."""
-    global _public_session
-    with _public_lock:
-        if _public_session is None:
-            _public_session = botocore_session()
-        return _public_session.create_client(
-            service, region_name=region, endpoint_url=endpoint_url, config=config
-        )
 
 
 # -- errors -----------------------------------------------------------------------------------------
@@ -608,8 +591,10 @@ class CognitoIdentityCredentials:
         # A pool id is "<region>:<guid>" [MODEL]; its region is the one to call.
         self.region = region or identity_pool_id.split(":", 1)[0]
         unsigned = Config(signature_version=UNSIGNED)
-        self.cognito_identity = _unsigned_client("cognito-identity", self.region, endpoint_url, unsigned)
-        self.sts = _unsigned_client("sts", self.region, endpoint_url, unsigned)
+        # No credential lookup: unsigned clients skip it. From the process's one Session (sessions.py).
+        where = {"region_name": self.region, "endpoint_url": endpoint_url, "config": unsigned}
+        self.cognito_identity = shared_client("cognito-identity", **where)
+        self.sts = shared_client("sts", **where)
         self.fetcher = CognitoIdentityCredentialFetcher(
             identity_pool_id,
             self.cognito_identity,

@@ -57,3 +57,19 @@ def botocore_session() -> botocore.session.Session:
 def boto3_session(**options: Any) -> boto3.Session:
     """A new ``boto3.Session(**options)`` (keys, region, profile) on a :func:`botocore_session`."""
     return boto3.Session(botocore_session=botocore_session(), **options)
+
+
+_shared: boto3.Session | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_client(service: str, **options: Any) -> Any:
+    """A client from the process's one Session, its keys, region and endpoint given to the client itself
+    (``aws_access_key_id=...``, ``config=Config(signature_version=UNSIGNED)``...), so that one Session
+    serves every set of credentials. A Session is not thread-safe: clients are made one at a time under a
+    lock; the clients themselves are thread-safe."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = boto3_session()
+        return _shared.client(service, **options)

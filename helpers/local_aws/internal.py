@@ -18,23 +18,6 @@ from .constants import ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY, DEFAULT_REG
 # Requests are addressed to this host; the WSGI application routes by headers and path, not by socket.
 INTERNAL_ENDPOINT = "http://local-aws.internal"
 
-# One boto3 Session for the process: it loads botocore's service data once, and every local AWS's
-# clients share it (a client from a new Session costs about 50 ms). Sessions are not thread-safe, so
-# clients are made under this lock; the clients themselves are.
-_session: Any = None
-_session_lock = threading.Lock()
-
-
-def shared_client(service: str, **options: Any) -> Any:
-    """A boto3 client from the process's one Session (the tests' clients come from here too)."""
-    global _session
-    with _session_lock:
-        if _session is None:
-            from helpers.sessions import boto3_session
-
-            _session = boto3_session()
-        return _session.client(service, **options)
-
 
 class InternalAWS:
     """Factory of in-process clients for one WSGI application (moto's dispatcher)."""
@@ -51,6 +34,8 @@ class InternalAWS:
             key = (service, region)
             if key not in self._clients:
                 from botocore.config import Config
+
+                from helpers.sessions import shared_client
 
                 client = shared_client(
                     service,

@@ -1,4 +1,4 @@
-"""boto3 clients for tests from one shared Session: the local AWS's own (``internal.shared_client``).
+"""boto3 clients for tests from one shared Session: the process's (``helpers.sessions.shared_client``).
 
 A client from a new ``boto3.session.Session()`` costs about 50 ms, most of it loading botocore's
 service data, which a Session caches; a client from a Session that has already loaded it costs about
@@ -8,6 +8,6 @@ Session serves every set of credentials); clients are made under its lock.
 
 from __future__ import annotations
 
-from helpers.local_aws.internal import shared_client as client
+from helpers.sessions import shared_client as client
 
 __all__ = ["client"]
