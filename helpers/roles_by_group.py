@@ -53,18 +53,8 @@ MODERATION_PREFIX = "moderation/"
 
 
 def reader_permissions(bucket: str) -> dict[str, Any]:
-    """A reader of the blog: read comments, nothing else."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "ReadComments",
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{bucket}/comments/*",
-            }
-        ],
-    }
+    """A reader of the blog: read comments, nothing else (what a guest of the blog may do)."""
+    return course.unauthenticated_permissions(bucket)
 
 
 def editor_permissions(bucket: str) -> dict[str, Any]:
