@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -110,12 +110,31 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser(site: Site) -> Iterator[object]:
+    """One browser context for every page of the site, as one reader's tab: the site's scripts (mermaid.js
+    is megabytes) are fetched and compiled once, not once per page."""
     require_chromium("the site test")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        yield context
+        context.close()
         chromium.close()
+
+
+@pytest.fixture
+def opened(browser: object, site: Site) -> Iterator[Callable[[str], Visit]]:
+    """Opens pages of the site for a test (:func:`visit`) and closes them after it."""
+    pages: list[object] = []
+
+    def open_page(path: str) -> Visit:
+        shown = visit(browser, site, path)
+        pages.append(shown.page)
+        return shown
+
+    yield open_page
+    for page in pages:
+        page.close()
 
 
 @dataclass
@@ -125,9 +144,9 @@ class Visit:
     failed: list[str]
 
 
-def visit(browser: object, site: Site, path: str) -> Visit:
-    """Open ``path`` of the site; JavaScript errors and failed or outside requests are recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def visit(context: object, site: Site, path: str) -> Visit:
+    """Open ``path`` of the site in a new page; JavaScript errors and failed or outside requests are
+    recorded."""
     page = context.new_page()
     errors: list[str] = []
     failed: list[str] = []
@@ -160,8 +179,8 @@ def test_the_site_builds_with_no_warning(site: Site):
     assert "Site built in" in site.build_output  # with its time and size
 
 
-def test_the_home_page_is_the_readme_and_lists_every_notebook_in_course_order(site: Site, browser: object):
-    home = visit(browser, site, "")  # index.html leads to the README
+def test_the_home_page_is_the_readme_and_lists_every_notebook_in_course_order(opened):
+    home = opened("")  # index.html leads to the README
     page = home.page
     assert page.url.endswith("/README.html")
     readme_title = (REPO / "README.md").read_text().splitlines()[0].lstrip("# ").strip()
@@ -177,10 +196,8 @@ def test_the_home_page_is_the_readme_and_lists_every_notebook_in_course_order(si
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
-def test_each_notebook_page_shows_the_stored_outputs_and_how_to_run_it(
-    site: Site, browser: object, notebook: Path
-):
-    shown = visit(browser, site, notebook_page(notebook))
+def test_each_notebook_page_shows_the_stored_outputs_and_how_to_run_it(site: Site, opened, notebook: Path):
+    shown = opened(notebook_page(notebook))
     page = shown.page
     assert plain(page.locator("article h1").first.inner_text()).strip().rstrip("#").strip() == title_of(
         notebook
