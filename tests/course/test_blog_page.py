@@ -82,8 +82,10 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.C
     return folder
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Any]:  # noqa: F811 - the fixture imported above
+    """One Chromium for the module; every test's pages open in browser contexts of their own, each a
+    visitor with nothing stored (a launch costs seconds of CPU, a context almost nothing)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
