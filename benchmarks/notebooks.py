@@ -15,30 +15,16 @@ from __future__ import annotations
 
 import os
 import re
-import resource
-import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from measuring import cpu_seconds, make_test_options
+
 REPO = Path(__file__).resolve().parent.parent
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # nbval colours its failure lines
 TIMEOUT = 900  # seconds for one pytest run: a hung kernel must not stop the benchmark
-
-
-def make_test_options() -> list[str]:
-    """The pytest options ``make test`` adds (the Makefile's ``PYTEST_XDIST``)."""
-    found = re.search(r"^PYTEST_XDIST\s*:?=(.*)$", (REPO / "Makefile").read_text(), re.MULTILINE)
-    if not found:
-        raise SystemExit("no PYTEST_XDIST line in the Makefile: update benchmarks/notebooks.py")
-    return shlex.split(found[1])
-
-
-def cpu_seconds() -> float:
-    """User and system time of the child processes that have ended (pytest and its kernels)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def validate(*paths: Path, options: tuple[str, ...] = ()) -> tuple[float, float, int, str]:
