@@ -179,20 +179,7 @@ def ensure_identity_pool(aws: Target, user_pool: course.UserPool) -> str:
 def ensure_team_data(aws: Target) -> tuple[str, str]:
     """Each team's plan in the teams bucket and its note in ``TeamNotes`` (both tagged); their names."""
     s3 = aws.client("s3")
-    bucket = teams_bucket(aws)
-    ours = course.bucket_is_the_courses(s3, bucket)
-    if ours is False:
-        raise course.NotCreatedByTheCourse("S3 bucket", bucket)
-    if ours is None:
-        options = (
-            {}
-            if aws.region == "us-east-1"
-            else {"CreateBucketConfiguration": {"LocationConstraint": aws.region}}
-        )
-        s3.create_bucket(Bucket=bucket, **options)
-        s3.put_bucket_tagging(
-            Bucket=bucket, Tagging={"TagSet": [{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}]}
-        )
+    bucket = course.ensure_bucket(aws, teams_bucket(aws))
     course.ensure_table(aws, TABLE, "team")
     dynamodb = aws.client("dynamodb")
     for team in TEAMS:

@@ -334,14 +334,15 @@ def bucket_is_the_courses(s3: Any, bucket: str) -> bool | None:
     return tags.get(TAG_KEY) == TAG_VALUE
 
 
-def ensure_blog(aws: Target) -> str:
-    """The blog's bucket (tagged), its welcome comment and its CORS rule; never someone else's bucket."""
+def ensure_bucket(aws: Target, bucket: str) -> str:
+    """An S3 bucket of the course (tagged) in the target's Region, created if missing; a bucket of that
+    name without the course's tag makes it refuse (:class:`NotCreatedByTheCourse`). Its name."""
     s3 = aws.client("s3")
-    bucket = blog_bucket(aws)
     ours = bucket_is_the_courses(s3, bucket)
     if ours is False:
         raise NotCreatedByTheCourse("S3 bucket", bucket)
     if ours is None:
+        # us-east-1 takes no LocationConstraint; every other Region must be named there.
         options = (
             {}
             if aws.region == "us-east-1"
@@ -349,6 +350,13 @@ def ensure_blog(aws: Target) -> str:
         )
         s3.create_bucket(Bucket=bucket, **options)
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": TAG_KEY, "Value": TAG_VALUE}]})
+    return bucket
+
+
+def ensure_blog(aws: Target) -> str:
+    """The blog's bucket (tagged), its welcome comment and its CORS rule; never someone else's bucket."""
+    s3 = aws.client("s3")
+    bucket = ensure_bucket(aws, blog_bucket(aws))
     s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=BLOG_CORS)
     s3.put_object(Bucket=bucket, Key="comments/welcome.txt", Body=b"Welcome to the blog!")
     return bucket

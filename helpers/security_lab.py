@@ -242,17 +242,7 @@ def check_names_are_free(aws: Target, iam: Any = None) -> dict[str, bool]:
 
 
 def _ensure_bucket(aws: Target, s3: Any) -> str:
-    bucket = course.course_bucket(aws, BUCKET_WHAT)
-    if course.bucket_is_the_courses(s3, bucket) is None:
-        options = (
-            {}
-            if aws.region == "us-east-1"
-            else {"CreateBucketConfiguration": {"LocationConstraint": aws.region}}
-        )
-        s3.create_bucket(Bucket=bucket, **options)
-        s3.put_bucket_tagging(
-            Bucket=bucket, Tagging={"TagSet": [{"Key": course.TAG_KEY, "Value": course.TAG_VALUE}]}
-        )
+    bucket = course.ensure_bucket(aws, course.course_bucket(aws, BUCKET_WHAT))
     for key, text in FILES.items():
         s3.put_object(Bucket=bucket, Key=key, Body=text.encode())
     return bucket
