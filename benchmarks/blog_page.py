@@ -16,7 +16,7 @@ own loopback origin (``helpers.blog_page``). Each run uses a fresh browser conte
 Before each sign-in the user's earlier identity is forgotten (``course.forget_users``), so every run links
 the login to a new guest, as a first visit does. Prints every run and the medians, then the bundle's size
 minified and gzipped (issue 12's aim: under 350 KB minified, about 100 KB gzipped; ``webapp/build.sh
---metafile`` shows what each package adds). Needs /usr/bin/chromium.
+--metafile`` shows what each package adds). Needs the browser tests' Chromium (``tests/support/chromium.py``).
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ sys.path.insert(0, str(REPO))
 
 from helpers import blog_page, course, local_aws  # noqa: E402 - after the path, as a script
 from helpers.target import Target  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the browser tests' Chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BUNDLE = REPO / "webapp" / "dist" / "blog.js"
 
 
@@ -85,7 +84,9 @@ def main() -> None:
     page = blog_page.serve(target)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
             try:
                 one_run(browser, target, page)  # warm up: Chromium's caches, the local AWS's first calls
                 runs = [one_run(browser, target, page) for _ in range(args.runs)]

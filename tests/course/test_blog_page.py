@@ -1,6 +1,6 @@
 """The blog's web page (``webapp/``) in a real browser, as a visitor uses it (issue 12's "Must show").
 
-Chromium (``/usr/bin/chromium``, Playwright) opens the page on its own loopback origin
+Chromium (``tests.support.chromium``, Playwright) opens the page on its own loopback origin
 (``helpers.blog_page``), configured for the course's resources in a local AWS of its own process: a guest
 reads the welcome comment and is refused posting, with S3's reason shown; "Login with Amazon" goes through the
 stand-in's authorization page and back with a code, which the page redeems with its PKCE verifier (the

@@ -1,7 +1,7 @@
 """Open every notebook in JupyterLab in a real browser, run it, and check what a person sees.
 
 ``python -m helpers.lab`` (what ``make lab`` runs) starts the local AWS and JupyterLab on a copy of the
-notebooks; Playwright drives Debian's Chromium (``/usr/bin/chromium``, installed by ``.ci/run`` with apt;
+notebooks; Playwright drives Debian's Chromium (``tests.support.chromium``, installed by ``.ci/run`` with apt;
 never a browser download). JupyterLab stays open in one tab, as a reader keeps it; for each notebook in
 turn: open it, run all cells, then check that only cells tagged
 ``raises-exception`` show an error (and that those do), that every code cell ran, that each Mermaid fence

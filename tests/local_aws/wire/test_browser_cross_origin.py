@@ -1,7 +1,7 @@
 """A page from another origin, in a real browser: it can neither move the clock nor reset the local AWS,
 reads and writes S3 exactly as the bucket's CORS configuration allows, and calls cognito-identity.
 
-Chromium (``/usr/bin/chromium``, driven by Playwright) opens a page served by a tiny ``http.server`` on
+Chromium (``tests.support.chromium``, driven by Playwright) opens a page served by a tiny ``http.server`` on
 another loopback port; the page's own ``fetch`` calls go to a local AWS in a process of its own (so
 nothing here can disturb the run's shared moto state, even if a protection broke). Skips without
 Chromium, except under ``CI=true`` (see ``test_browser.chromium``).
