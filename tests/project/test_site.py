@@ -3,8 +3,11 @@
 The site is built once for this module with ``scripts/build_site.py`` (what ``make docs`` runs: Sphinx,
 MyST-NB and the book theme, warnings as errors, notebooks rendered from their stored outputs and never
 run), served from a loopback HTTP server, and opened in Debian's Chromium driven by Playwright (as in
-``tests/course/test_browser.py``). Every request that would leave the site is refused and recorded, so a page
-that needs the network (a CDN script, a web font) fails the test.
+``tests/course/test_browser.py``). Every request that would leave the site is recorded, and refused by
+Chromium's own name resolver (every host but the loopback address is unknown to it), so a page that needs
+the network (a CDN script, a web font) fails the test. The refusal is Chromium's, not Playwright's request
+interception, which would turn the browser's cache off: a reader's browser fetches and compiles mermaid.js
+(megabytes) once for the whole site, and so does this one.
 
 Without the docs tools, mermaid.js (``npm ci --prefix site``) or Chromium, the tests skip, except under
 ``CI=true``, where they fail.
@@ -38,6 +41,8 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MERMAID_JS = REPO / "site" / "node_modules" / "mermaid" / "dist" / "mermaid.esm.min.mjs"
 DOCS_MODULES = ("sphinx", "myst_nb", "sphinx_book_theme", "sphinxcontrib.mermaid")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: Chromium resolves no host name but the loopback address's: a request that would leave the site fails.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 
 def missing(message: str) -> None:
@@ -115,7 +120,7 @@ def browser(site: Site) -> Iterator[object]:
     require_chromium("the site test")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, OFFLINE])
         context = chromium.new_context(viewport={"width": 1280, "height": 900})
         yield context
         context.close()
@@ -151,15 +156,11 @@ def visit(context: object, site: Site, path: str) -> Visit:
     errors: list[str] = []
     failed: list[str] = []
 
-    def route(route: object) -> None:
-        url = route.request.url
-        if url.startswith(site.url) or url.startswith("data:"):
-            route.continue_()
-        else:
-            site.requests_outside.append(url)
-            route.abort()
+    def outside(request: object) -> None:
+        if not request.url.startswith((site.url, "data:")):
+            site.requests_outside.append(request.url)
 
-    page.route("**/*", route)
+    page.on("request", outside)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "response",
