@@ -172,17 +172,20 @@ class LocalAWSApplication:
         return answer
 
 
-def make_app(admin: AdministratorKeys | None = None) -> LocalAWSApplication:
+def make_app(
+    admin: AdministratorKeys | None = None, credentials: CredentialsRegistry | None = None
+) -> LocalAWSApplication:
     """Build the local AWS application with every layer the project provides.
 
     ``admin`` is the local administrator's key pair; by default ``LOCAL_AWS_ADMIN_ACCESS_KEY_ID`` and
-    ``LOCAL_AWS_ADMIN_SECRET_ACCESS_KEY``, else ``testing``/``testing``.
+    ``LOCAL_AWS_ADMIN_SECRET_ACCESS_KEY``, else ``testing``/``testing``. ``credentials`` holds the keys it
+    issues (by default a :class:`CredentialsRegistry` that forgets expired keys past a thousand).
     """
     backend = DomainDispatcherApplication(create_backend_app)
     clock = Clock()
     moto = MotoServices(backend)
     internal = InternalAWS(backend, moto.app)
-    registry = CredentialsRegistry()
+    registry = credentials if credentials is not None else CredentialsRegistry()
     roles = RoleDirectory(internal)
     role_sessions = RoleSessions(roles, registry, clock)
     signer = OpenIdTokenSigner()

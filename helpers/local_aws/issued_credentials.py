@@ -94,13 +94,6 @@ class CredentialsRegistry:
         found = self._by_key.get(access_key_id)
         return found if found is not None else self._recently_expired.get(access_key_id)
 
-    def clear(self) -> None:
-        """Forget every key, expired or not (a reset of the local AWS)."""
-        with self._lock:
-            self._by_key.clear()
-            self._expiring.clear()
-            self._recently_expired.clear()
-
     def __len__(self) -> int:
         """How many keys are held (recently expired ones not counted)."""
         return len(self._by_key)
@@ -118,9 +111,11 @@ class CredentialsRegistry:
                 self._recently_expired.popitem(last=False)
 
     def reset(self) -> None:
-        """Forget every key (the local AWS's reset)."""
+        """Forget every key, expired or not, recently expired ones too (the local AWS's reset)."""
         with self._lock:
             self._by_key.clear()
+            self._expiring.clear()
+            self._recently_expired.clear()
 
 
 def _access_key_id() -> str:

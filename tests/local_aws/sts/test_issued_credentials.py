@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
 
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers.local_aws import clock
+from helpers.local_aws import LocalAWS, clock, make_app
 from helpers.local_aws.issued_credentials import (
     CredentialsRegistry,
     IssuedCredentials,
     _access_key_id,
     _secret_access_key,
 )
+from tests.support.local_aws_fixtures import Endpoint
 from tests.support.pools import PoolSetup, identity_pool
 
 
@@ -67,13 +69,31 @@ def test_unexpired_keys_are_never_forgotten() -> None:
     assert [registry.get(c.access_key_id) for c in held] == [None] * 3 + held[3:]
 
 
-def test_clear_forgets_every_key() -> None:
+def test_reset_forgets_every_key_recently_expired_ones_too() -> None:
     registry = CredentialsRegistry(keep=1, recently_expired=5)
     registry.add(_issued(0, expiration=10.0), now=5.0)
     registry.add(_issued(1, expiration=20.0), now=15.0)  # key 0 moves to the recently expired
-    registry.clear()
+    assert registry.get(_issued(0, 0).access_key_id) is not None
+    registry.reset()
     assert len(registry) == 0
     assert [registry.get(_issued(n, 0).access_key_id) for n in (0, 1)] == [None, None]
+
+
+#: This module's local AWS forgets expired keys once it holds more than three (the default, a thousand,
+#: would take a thousand sign-ins to reach).
+KEEP = 3
+
+
+@pytest.fixture(scope="module")
+def registry() -> CredentialsRegistry:
+    return CredentialsRegistry(keep=KEEP, recently_expired=2)
+
+
+@pytest.fixture(scope="module")
+def endpoint(registry: CredentialsRegistry) -> Iterator[Endpoint]:
+    """A local AWS of this module's own, holding the keys it issues in :func:`registry`."""
+    with LocalAWS(port=0, app=make_app(credentials=registry)) as server:
+        yield Endpoint(server)
 
 
 @pytest.fixture(scope="module")
@@ -96,18 +116,16 @@ def _guest_credentials(public, pool: PoolSetup) -> dict:
     return public.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
 
 
-def test_a_forgotten_expired_key_still_answers_expired_token(endpoint, guest_pool) -> None:
+def test_a_forgotten_expired_key_still_answers_expired_token(endpoint, registry, guest_pool) -> None:
     """Moves this module's local AWS's clock: keep it last in the module."""
     public = endpoint.unsigned()
-    state = vars(endpoint.server.app.state).values()
-    registry = next(value for value in state if isinstance(value, CredentialsRegistry))
     credentials = _guest_credentials(public, guest_pool)
     s3 = endpoint.with_credentials("s3", credentials)
     assert s3.get_object(Bucket="forgetful", Key="comments/1.txt")["Body"].read() == b"hello"
     clock.advance(3601, endpoint.url)
-    for _ in range(CredentialsRegistry.KEEP):  # enough sign-ins to go over `keep` once
+    for _ in range(KEEP):  # enough sign-ins to go over `keep` once
         _guest_credentials(public, guest_pool)
-    assert len(registry) == CredentialsRegistry.KEEP  # of KEEP + 1 keys, the expired one was forgotten ...
+    assert len(registry) == KEEP  # of KEEP + 1 keys, the expired one was forgotten ...
     with pytest.raises(ClientError) as raised:  # ... and is still answered as AWS answers it
         s3.get_object(Bucket="forgetful", Key="comments/1.txt")
     error = raised.value.response["Error"]
