@@ -33,11 +33,17 @@ lab: $(call setup_for,lab)
 # fills, benchmarks/test_suite.py: 162 s with three, 179-192 s with four, 169 s with two); units and order
 # in tests/support/distribution.py.
 PYTEST_XDIST := -n 3 --dist loadfile --no-loadscope-reorder
+# Bytecode as Python writes it by default, beside the sources (__pycache__/, ignored by git), even where
+# PYTHONDONTWRITEBYTECODE is set: a run starts about a hundred Python processes (workers, kernels, local
+# AWS servers, JupyterLab), and without it each compiles the course's modules again and each pytest
+# rewrites every test module again (3 s of CPU per pytest process; benchmarks/test_suite.py: 300 s of the
+# machine's CPU time without, 278 s with, from the second run on).
+PYTEST_ENV := PYTHONDONTWRITEBYTECODE=
 
 test: PY = $(call python_for,test)
 test: $(call setup_for,test) $(call setup_for,docs) $(MERMAID)
 	$(PY) -m ruff check .
-	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+	$(PYTEST_ENV) $(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 docs: PY = $(call python_for,docs)
 docs: $(call setup_for,docs) $(MERMAID)

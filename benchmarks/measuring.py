@@ -1,4 +1,5 @@
-"""What the benchmarks that run ``make test``'s pytest share: its options, and the CPU time a run took.
+"""What the benchmarks that run ``make test``'s pytest share: its options and environment, and the CPU time
+a run took.
 
 Imported by the scripts beside it (``python benchmarks/<name>.py`` puts this folder first on the path).
 """
@@ -20,6 +21,14 @@ def make_test_options() -> list[str]:
     if not found:
         raise SystemExit("no PYTEST_XDIST line in the Makefile: update benchmarks/measuring.py")
     return shlex.split(found[1])
+
+
+def make_test_environment() -> dict[str, str]:
+    """The environment variables ``make test`` sets for pytest (the Makefile's ``PYTEST_ENV``)."""
+    found = re.search(r"^PYTEST_ENV\s*:?=(.*)$", (REPO / "Makefile").read_text(), re.MULTILINE)
+    if not found:
+        raise SystemExit("no PYTEST_ENV line in the Makefile: update benchmarks/measuring.py")
+    return dict(assignment.split("=", 1) for assignment in shlex.split(found[1]))
 
 
 def cpu_seconds() -> float:

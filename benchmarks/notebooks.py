@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from measuring import cpu_seconds, make_test_options
+from measuring import cpu_seconds, make_test_environment, make_test_options
 
 REPO = Path(__file__).resolve().parent.parent
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # nbval colours its failure lines
@@ -35,6 +35,7 @@ def validate(*paths: Path, options: tuple[str, ...] = ()) -> tuple[float, float,
             [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", *options]
             + [str(path) for path in paths],
             cwd=REPO,
+            env={**os.environ, **make_test_environment()},  # as under `make test`
             capture_output=True,
             text=True,
             timeout=TIMEOUT,

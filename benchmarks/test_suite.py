@@ -2,19 +2,19 @@
 
     python benchmarks/test_suite.py [--without-slow] [-- more pytest arguments]
 
-Runs what ``make test`` runs: ``ruff check .``, then one ``pytest`` over the configured testpaths
-(``tests`` and the notebooks under strict nbval) with the Makefile's ``PYTEST_XDIST`` options (worker
-processes), with ``--junitxml`` so that each test's time (set-up, call and tear-down) is added up by the
-folder it is in. Prints ruff's time, each folder's time (summed over the workers, so the folders add up to
-more than the wall time) and share, the same by top folder, pytest's wall time, the total, and the CPU time
-the run took: its own and its child processes' (``getrusage``), and, on Linux, the whole machine's while it
-ran (``/proc/stat``), which is what two cores must share. The two differ by the processes that outlive
-their parent and are reaped by init, whose time ``getrusage`` never sees (Chromium's renderers, about 50 s
-of the run), and by anything else the machine was doing (the load average before the run says).
+Runs what ``make test`` runs: ``ruff check .``, then one ``pytest`` over the configured testpaths (``tests``
+and the notebooks under strict nbval) with the Makefile's ``PYTEST_XDIST`` options (worker processes) and
+``PYTEST_ENV`` environment, with ``--junitxml`` so that each test's time (set-up, call and tear-down) is added
+up by the folder it is in. Prints ruff's time, each folder's time (summed over the workers, so the folders add
+up to more than the wall time) and share, the same by top folder, pytest's wall time, the total, and the CPU
+time the run took: its own and its child processes' (``getrusage``), and, on Linux, the whole machine's while
+it ran (``/proc/stat``), which is what two cores must share. The two differ by the processes that outlive
+their parent and are reaped by init, whose time ``getrusage`` never sees (Chromium's renderers, about 25 s of
+the run), and by anything else the machine was doing (the load average before the run says).
 ``--without-slow`` leaves out the tests marked ``slow`` or ``browser`` (the lowest-versions run, notebook
-runs, JupyterLab, the browser and site tests), to time the rest alone; ``-- -m "slow or browser"`` times
-those alone. Target (issue 11): ``make test`` at most 150 s on 2 cores. Nothing is asserted about time;
-the script fails only if ruff or pytest fails.
+runs, JupyterLab, the browser and site tests), to time the rest alone; ``-- -m "slow or browser"`` times those
+alone. Target (issue 11): ``make test`` at most 150 s on 2 cores. Nothing is asserted about time; the script
+fails only if ruff or pytest fails.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from pathlib import Path
 
-from measuring import cpu_seconds, machine_cpu_seconds, make_test_options
+from measuring import cpu_seconds, machine_cpu_seconds, make_test_environment, make_test_options
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,8 @@ def main() -> int:
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
     options = parser.parse_args()
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": path}  # this checkout's helpers, as under `make test`
+    # This checkout's helpers, and the Makefile's PYTEST_ENV (bytecode written), as under `make test`.
+    env = {**os.environ, "PYTHONPATH": path, **make_test_environment()}
 
     load_before = os.getloadavg()[0]  # other work on the machine slows the run: say how much there was
     machine_before = machine_cpu_seconds()

@@ -1,8 +1,10 @@
-"""How make test spreads the run over xdist's workers (tests/support/distribution.py): what stays together."""
+"""How make test runs pytest: its environment, and how it spreads the run over xdist's workers
+(tests/support/distribution.py): what stays together."""
 
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 from tests.support.distribution import BROWSER, rank, unit_of
@@ -40,3 +42,12 @@ def test_make_test_uses_the_scheduler_that_knows_these_units():
     assert options, "the Makefile names make test's xdist options in PYTEST_XDIST"
     assert "--dist loadfile" in options[1] and "--no-loadscope-reorder" in options[1]
     assert "$(PYTEST_XDIST)" in (REPO / "Makefile").read_text()
+
+
+def test_make_test_writes_bytecode_even_where_the_environment_says_not_to():
+    """Each of the run's Python processes reads the course's modules and the rewritten tests compiled once."""
+    makefile = (REPO / "Makefile").read_text()
+    environment = re.search(r"^PYTEST_ENV\s*:?=(.*)$", makefile, re.MULTILINE)
+    assert environment, "the Makefile names the environment of make test's pytest in PYTEST_ENV"
+    assert shlex.split(environment[1]) == ["PYTHONDONTWRITEBYTECODE="]  # empty: Python writes bytecode
+    assert "\t$(PYTEST_ENV) $(PY) -m pytest $(PYTEST_XDIST)" in makefile
