@@ -28,7 +28,7 @@ lab: PY = $(call python_for,lab)
 lab: $(call setup_for,lab)
 	$(PY) -m helpers.lab $(LAB_ARGS)
 
-# pytest-xdist: three worker processes (with the lowest-versions job's two, five on two cores: the slow
+# pytest-xdist: three worker processes (with the lowest-versions job's one, four on two cores: the slow
 # tests wait on kernels, JupyterLab or a browser part of the time; a fourth worker costs more CPU than it
 # fills, benchmarks/test_suite.py: 162 s with three, 179-192 s with four, 169 s with two); units and order
 # in tests/support/distribution.py.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuild dist/blog.js from the lockfile (build.mjs: esbuild, and why the bundle is as small as it is).
-# `make webapp` runs it; .ci/run checks that the committed bundle is what it builds.
+# `make webapp` runs it; tests/course/test_blog_page.py checks that the committed bundle is what it builds.
 # `webapp/build.sh --metafile` also prints what each package contributes.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -167,9 +167,10 @@ def run_job(folder: Path) -> dict[str, Any]:
     tests = helper_and_local_aws_tests()
     result["tests"] = tests
     began = time.perf_counter()
-    # Two workers of its own: the job runs beside the main run's workers and should get its share of CPU.
+    # One process, no xdist workers: each worker would import and collect everything again and start a
+    # local AWS of its own (5 s of CPU time for two). The job runs beside the main run and ends well before
+    # it; the machine's two cores are busy either way.
     command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "-m", "not browser"]
-    command += ["-n", "2", "--dist", "loadfile"]
     try:
         run = subprocess.run(
             [*command, *tests], cwd=REPO, capture_output=True, text=True, env=env, timeout=TEST_TIMEOUT
