@@ -23,13 +23,13 @@ import functools
 import http.server
 import json
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .course import LOCAL_LWA_APP_ID, blog_bucket, find_identity_pool
+from .serving import ServedInThread
 from .target import Target
 
 WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
@@ -133,14 +133,15 @@ class BlogPage:
     port: int = 0
     #: The configuration the page was last given.
     config: dict[str, Any] = field(default_factory=dict)
-    _server: http.server.ThreadingHTTPServer | None = field(default=None, repr=False)
+    _serving: ServedInThread | None = field(default=None, repr=False)
 
     def start(self) -> BlogPage:
         handler = functools.partial(_PageHandler, page=self)
-        self._server = http.server.ThreadingHTTPServer((self.host, self.port), handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, name="blog-page", daemon=True).start()
+        server = http.server.ThreadingHTTPServer((self.host, self.port), handler)
+        server.daemon_threads = True
+        self.port = server.server_address[1]
+        self._serving = ServedInThread(server, "blog-page")
+        self._serving.start()
         return self
 
     @property
@@ -148,10 +149,9 @@ class BlogPage:
         return f"http://{self.host}:{self.port}/"
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._serving is not None:
+            self._serving.stop()
+            self._serving = None
 
 
 def serve(aws: Target, *, host: str = "127.0.0.1", port: int = 0) -> BlogPage:

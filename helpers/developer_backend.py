@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import json
 import os
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -39,6 +38,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from . import course
+from .serving import ServedInThread
 from .target import Target
 
 POOL_NAME = "CourseDeveloperPool"
@@ -203,7 +203,7 @@ class Backend:
             host, port, self._wsgi, threaded=True, request_handler=_QuietHandler
         )
         self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._serving = ServedInThread(self._server, "backend")
 
     @property
     def url(self) -> str:
@@ -211,17 +211,11 @@ class Backend:
         return f"http://{host}:{port}"
 
     def start(self) -> Backend:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._server.serve_forever, name="backend", daemon=True)
-            self._thread.start()
+        self._serving.start()
         return self
 
     def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._server.server_close()
+        self._serving.stop()
 
     def __enter__(self) -> Backend:
         return self.start()

@@ -13,6 +13,7 @@ from typing import Any
 from moto.server import MotoRequestHandler
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer
 
+from ..serving import ServedInThread
 from .app import LocalAWSApplication, make_app
 from .cross_origin import CrossOriginPolicy
 from .host_header import HostCheck
@@ -216,7 +217,7 @@ class LocalAWS:
         self._server.max_body_bytes = max_body_bytes  # type: ignore[attr-defined]  (for RequestHandler)
         # Off by default: inside a notebook kernel, log lines on stderr would land in cell outputs.
         self._server.log_requests = log_requests  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
+        self._serving = ServedInThread(self._server, "local-aws")
 
     @property
     def port(self) -> int:
@@ -229,22 +230,16 @@ class LocalAWS:
 
     def start(self) -> LocalAWS:
         """Serve in a daemon thread; returns at once, ready to answer."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._server.serve_forever, name="local-aws", daemon=True)
-            self._thread.start()
+        self._serving.start()
         return self
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until :meth:`stop` is called from another thread or a signal."""
-        self._server.serve_forever()
+        self._serving.serve_here()
 
     def stop(self) -> None:
         """Stop serving and close the listening socket."""
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._server.server_close()
+        self._serving.stop()
 
     def __enter__(self) -> LocalAWS:
         return self.start()

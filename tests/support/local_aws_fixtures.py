@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -21,7 +22,13 @@ REGION = "us-east-1"
 
 @dataclass
 class Endpoint:
+    """A local AWS and the clients tests make for it, each made once: a module's tests ask for the same
+    few clients hundreds of times, and making one costs milliseconds (boto3's clients are thread-safe; a
+    test that registers handlers on a client's events makes its own with :func:`sessions.client`)."""
+
     server: LocalAWS
+    _clients: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     @property
     def url(self) -> str:
@@ -30,22 +37,21 @@ class Endpoint:
     def client(self, service: str, region: str = REGION, **credentials: str) -> Any:
         """A client signed as the local administrator, or with the given keys."""
         keys = credentials or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-        return sessions.client(
-            service,
-            region_name=region,
-            endpoint_url=self.url,
-            config=Config(retries={"max_attempts": 1}),
-            **keys,
-        )
+        config = Config(retries={"max_attempts": 1})
+        return self._made(service, region, config, **keys)
 
     def unsigned(self, service: str = "cognito-identity", region: str = REGION) -> Any:
         """A client with no credentials at all, as a browser app calls the public operations."""
-        return sessions.client(
-            service,
-            region_name=region,
-            endpoint_url=self.url,
-            config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
-        )
+        return self._made(service, region, Config(signature_version=UNSIGNED, retries={"max_attempts": 1}))
+
+    def _made(self, service: str, region: str, config: Config, **keys: str) -> Any:
+        key = (service, region, config.signature_version, tuple(sorted(keys.items())))
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = sessions.client(
+                    service, region_name=region, endpoint_url=self.url, config=config, **keys
+                )
+            return self._clients[key]
 
     def with_credentials(self, service: str, credentials: dict[str, Any]) -> Any:
         return self.client(
