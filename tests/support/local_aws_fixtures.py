@@ -23,7 +23,7 @@ REGION = "us-east-1"
 @dataclass
 class Endpoint:
     """A local AWS and the clients tests make for it, each made once: a module's tests ask for the same
-    few clients hundreds of times, and making one costs milliseconds (boto3's clients are thread-safe; a
+    few clients again and again, and making one costs milliseconds (boto3's clients are thread-safe; a
     test that registers handlers on a client's events makes its own with :func:`sessions.client`)."""
 
     server: LocalAWS
