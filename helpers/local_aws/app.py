@@ -205,6 +205,7 @@ def make_app(
         lambda: moto.app("cognito-idp"),
         user_pools.pool_exists(internal),
         user_pools.client_write_attributes(internal),
+        user_pools.client_pool(internal),
     )
     verifier = LoginVerifier(user_pool_key.keys_by_kid, signer)
     ProviderLogins(providers, oidc_providers).register(verifier)

@@ -1,14 +1,15 @@
 """Which user attributes an app client may write (``WriteAttributes``) and read (``ReadAttributes``).
 
-moto lets a user change any of their attributes with their access token (``UpdateUserAttributes``). AWS
-checks the attributes against the app client the token was issued for: "After your user authenticates
-in your app, their access token authorizes them to set or modify their own attribute value for any
-attribute in this list. When you don't specify the WriteAttributes for your app client, your app can
-write the values of the Standard attributes of your user pool" (Amazon Cognito API Reference,
-``CreateUserPoolClient``, ``WriteAttributes``). Anything else is refused with ``NotAuthorizedException:
-A client attempted to write unauthorized attribute`` (seen in aws/aws-sdk-js#1319 and
-amazon-archives/amazon-cognito-identity-js#397). This matters to attributes for access control: a claim
-that decides access must be one the user cannot edit.
+moto lets a user change any of their attributes with their access token (``UpdateUserAttributes``), and sign
+up with any (``SignUp``). AWS checks the attributes against the app client the token was issued for, or that
+signs the user up: "After your user authenticates in your app, their access token authorizes them to set or
+modify their own attribute value for any attribute in this list. When you don't specify the WriteAttributes
+for your app client, your app can write the values of the Standard attributes of your user pool" (Amazon
+Cognito API Reference, ``CreateUserPoolClient``, ``WriteAttributes``). Anything else is refused with
+``NotAuthorizedException: A client attempted to write unauthorized attribute`` (seen for
+``UpdateUserAttributes`` in aws/aws-sdk-js#1319 and amazon-archives/amazon-cognito-identity-js#397, for
+``SignUp`` with a custom attribute in aws/aws-sdk-js#1084). This matters to attributes for access control: a
+claim that decides access must be one the user cannot edit.
 
 Reading: "When you don't specify the ReadAttributes for your app client, your app can read the values of
 email_verified, phone_number_verified, and the standard attributes of your user pool" (same page,

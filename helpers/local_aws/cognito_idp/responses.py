@@ -7,7 +7,8 @@
   ``ChangePassword``...) reaches moto with moto's token in place of the re-signed one. A token this
   local AWS did not sign is passed on unchanged, and moto refuses it as AWS does (``NotAuthorizedException``).
   ``UpdateUserAttributes`` is first checked against the app client's ``WriteAttributes``
-  (:mod:`.attribute_permissions`), which moto does not do.
+  (:mod:`.attribute_permissions`), which moto does not do; so is ``SignUp``, whose attributes the app
+  client writes too.
 * **Public keys.** ``GET /<userPoolId>/.well-known/jwks.json`` and ``.../openid-configuration`` (served
   unsigned, as AWS serves them: Developer Guide, "Verifying a JSON Web Token") answer with the run's key.
 """
@@ -45,8 +46,9 @@ def _json(start_response: StartResponse, status: str, payload: Any) -> list[byte
 class UserPoolTokensLayer:
     """Re-signs the tokens moto issues, translates them back for moto, and serves the pools' keys.
 
-    ``moto_app()`` is moto's cognito-idp application; ``pool_exists(user_pool_id)`` and
-    ``write_attributes(user_pool_id, client_id)`` (an app client's ``WriteAttributes``) ask moto's model.
+    ``moto_app()`` is moto's cognito-idp application; ``pool_exists(user_pool_id)``,
+    ``write_attributes(user_pool_id, client_id)`` (an app client's ``WriteAttributes``) and
+    ``client_pool(region, client_id)`` (the user pool of an app client) ask moto's model.
     """
 
     def __init__(
@@ -56,12 +58,14 @@ class UserPoolTokensLayer:
         moto_app: Callable[[], WSGIApp],
         pool_exists: Callable[[str], bool],
         write_attributes: Callable[[str, str], list[str] | None] | None = None,
+        client_pool: Callable[[str, str], str | None] | None = None,
     ) -> None:
         self.issuer = issuer
         self.key = key
         self._moto_app = moto_app
         self._pool_exists = pool_exists
         self._write_attributes = write_attributes
+        self._client_pool = client_pool
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
         envelope = envelope_of(environ)
@@ -72,6 +76,8 @@ class UserPoolTokensLayer:
         if envelope.operation in TOKEN_OPERATIONS:
             return self.issue_tokens(environ, start_response)
         if envelope.operation == "UpdateUserAttributes" and not self.may_write(envelope.document):
+            return exceptions.unauthorized_attribute_write().send(start_response)
+        if envelope.operation == "SignUp" and not self.may_sign_up(envelope.region, envelope.document):
             return exceptions.unauthorized_attribute_write().send(start_response)
         self.translate_access_token(environ, envelope.document)
         return None
@@ -123,9 +129,21 @@ class UserPoolTokensLayer:
         # Our own token (the issuer remembers it), so its claims need no second check here.
         claims = jwt.decode(token, options={"verify_signature": False})
         user_pool_id = str(claims.get("iss", "")).rsplit("/", 1)[-1]
-        names = [item.get("Name") for item in attributes if isinstance(item, dict)]
         allowed = self._write_attributes(user_pool_id, str(claims.get("client_id", "")))
-        return not unwritable([name for name in names if isinstance(name, str)], allowed)
+        return not unwritable(_names(attributes), allowed)
+
+    def may_sign_up(self, region: str, document: Any) -> bool:
+        """Whether a ``SignUp`` request sets only attributes its app client may write. An app client this
+        local AWS does not hold, or a malformed request, is left to moto (which answers as AWS does)."""
+        if self._write_attributes is None or self._client_pool is None or not isinstance(document, dict):
+            return True
+        client_id, attributes = document.get("ClientId"), document.get("UserAttributes")
+        if not isinstance(client_id, str) or not isinstance(attributes, list):
+            return True
+        user_pool_id = self._client_pool(region, client_id)
+        if user_pool_id is None:
+            return True
+        return not unwritable(_names(attributes), self._write_attributes(user_pool_id, client_id))
 
     def translate_access_token(self, environ: dict[str, Any], document: Any) -> None:
         """Put moto's access token in place of the one this local AWS issued for it."""
@@ -164,3 +182,9 @@ class UserPoolTokensLayer:
                 "id_token_signing_alg_values_supported": [ALGORITHM],
             },
         )
+
+
+def _names(attributes: list[Any]) -> list[str]:
+    """The attribute names of a request's ``UserAttributes`` (``[{"Name": ..., "Value": ...}]``)."""
+    names = (item.get("Name") for item in attributes if isinstance(item, dict))
+    return [name for name in names if isinstance(name, str)]

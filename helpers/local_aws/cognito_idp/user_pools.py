@@ -70,3 +70,21 @@ def client_read_attributes(internal: InternalAWS) -> Callable[[str, str], list[s
     """``(user_pool_id, client_id)`` → the app client's ``ReadAttributes`` (``None``: never specified,
     or no such client)."""
     return _client_attributes(internal, "ReadAttributes")
+
+
+def client_pool(internal: InternalAWS) -> Callable[[str, str], str | None]:
+    """``(region, client_id)`` → the id of the user pool the app client belongs to (``None``: no such
+    client in that Region). ``SignUp`` names only the client; moto is asked pool by pool."""
+
+    def find(region: str, client_id: str) -> str | None:
+        idp = internal.client("cognito-idp", region)
+        for page in idp.get_paginator("list_user_pools").paginate(PaginationConfig={"PageSize": 60}):
+            for pool in page["UserPools"]:
+                clients = idp.get_paginator("list_user_pool_clients").paginate(
+                    UserPoolId=pool["Id"], PaginationConfig={"PageSize": 60}
+                )
+                if any(c["ClientId"] == client_id for part in clients for c in part["UserPoolClients"]):
+                    return pool["Id"]
+        return None
+
+    return find

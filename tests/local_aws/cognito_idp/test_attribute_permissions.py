@@ -1,12 +1,12 @@
-"""A user changes only the attributes their app client may write (``WriteAttributes``), and an app
-client's ID tokens carry only the custom attributes it may read (``ReadAttributes``).
+"""A user changes, or signs up with, only the attributes their app client may write (``WriteAttributes``),
+and an app client's ID tokens carry only the custom attributes it may read (``ReadAttributes``).
 
-moto lets ``UpdateUserAttributes`` write any attribute; AWS refuses what the app client may not write
-with ``NotAuthorizedException: A client attempted to write unauthorized attribute`` (Amazon Cognito API
-Reference, ``CreateUserPoolClient``, ``WriteAttributes``). A claim that decides access (attributes for
-access control, role mapping rules) must be one the user cannot edit. moto also puts every custom
-attribute in every ID token; without ``ReadAttributes`` a client reads only the standard attributes
-(same page, ``ReadAttributes``).
+moto lets ``UpdateUserAttributes`` and ``SignUp`` write any attribute; AWS refuses what the app client may not
+write with ``NotAuthorizedException: A client attempted to write unauthorized attribute`` (Amazon Cognito API
+Reference, ``CreateUserPoolClient``, ``WriteAttributes``). A claim that decides access (attributes for access
+control, role mapping rules) must be one the user cannot edit. moto also puts every custom attribute in every
+ID token; without ``ReadAttributes`` a client reads only the standard attributes (same page,
+``ReadAttributes``).
 """
 
 from __future__ import annotations
@@ -109,6 +109,50 @@ def test_a_client_with_write_attributes_lets_users_write_exactly_those(users):
         )
         == REFUSED
     )
+
+
+def sign_up(endpoint, users: dict[str, Any], client: str, username: str, *attributes: tuple[str, str]) -> Any:
+    """SignUp as an app does it: unsigned, with the app client's id."""
+    return endpoint.unsigned("cognito-idp").sign_up(
+        ClientId=users[client].client_id,
+        Username=username,
+        Password="Sign-up-passw0rd!",
+        UserAttributes=[{"Name": name, "Value": value} for name, value in attributes],
+    )
+
+
+def exists(users: dict[str, Any], username: str) -> bool:
+    names = [user["Username"] for user in users["idp"].list_users(UserPoolId=users["pool_id"])["Users"]]
+    return username in names
+
+
+def test_sign_up_sets_only_attributes_the_app_client_may_write(endpoint, users):
+    """A self-service sign-up is a write by the app client too (a sign-up that set ``email_verified`` got
+    the same refusal, aws/aws-sdk-js#3603): it cannot put the new user in a team of their choosing."""
+    refused = error_of(
+        sign_up, endpoint, users, "default", "mallory", ("email", "m@example.com"), ("custom:team", "red")
+    )
+    assert refused == REFUSED
+    assert error_of(sign_up, endpoint, users, "default", "mallory", ("email_verified", "true")) == REFUSED
+    assert not exists(users, "mallory")  # refused before anything was created
+
+    sign_up(endpoint, users, "default", "noor", ("email", "noor@example.com"))  # standard: the default
+    assert exists(users, "noor") and team_of(users, "noor") is None
+    sign_up(endpoint, users, "team-writer", "tove", ("custom:team", "green"))
+    assert team_of(users, "tove") == "green"
+    assert error_of(sign_up, endpoint, users, "team-writer", "ugo", ("nickname", "U")) == REFUSED
+    assert not exists(users, "ugo")
+
+
+def test_sign_up_with_an_unknown_app_client_is_answered_as_before(endpoint, users):
+    code, _ = error_of(
+        endpoint.unsigned("cognito-idp").sign_up,
+        ClientId="nosuchclient0000000000000",
+        Username="vera",
+        Password="Sign-up-passw0rd!",
+        UserAttributes=[{"Name": "custom:team", "Value": "red"}],
+    )
+    assert code == "ResourceNotFoundException"
 
 
 def test_a_token_the_local_aws_did_not_issue_is_still_refused_by_moto(users):
