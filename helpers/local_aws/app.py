@@ -198,6 +198,7 @@ def make_app(
         clock.now,
         user_pools.group_roles(internal),
         user_pools.client_read_attributes(internal),
+        user_pools.user_attributes(internal),
     )
     user_pool_tokens = UserPoolTokensLayer(
         token_issuer,

@@ -15,7 +15,9 @@ Reading: "When you don't specify the ReadAttributes for your app client, your ap
 email_verified, phone_number_verified, and the standard attributes of your user pool" (same page,
 ``ReadAttributes``), so a custom attribute reaches the app, and its ID tokens, only if the client's
 ``ReadAttributes`` name it. moto puts every custom attribute in every ID token; :func:`unreadable_claims`
-names those the token issuer takes out again.
+names those the token issuer takes out again. moto puts in no standard attribute unless ``ReadAttributes``
+names it, while AWS's ID tokens carry them by default: :func:`readable_claims` gives the claims the token
+issuer adds.
 
 ``email_verified`` and ``phone_number_verified`` are not among the standard attributes a client writes by
 default (the ``ReadAttributes`` text names them apart from "the standard attributes"; a sign-up that set
@@ -57,6 +59,25 @@ def unwritable(names: Iterable[str], write_attributes: list[str] | None) -> list
     empty: never specified) may not write for its users."""
     allowed = set(write_attributes) if write_attributes else STANDARD_ATTRIBUTES
     return [name for name in names if name not in allowed]
+
+
+#: What an app client that names no ``ReadAttributes`` reads besides the standard attributes.
+VERIFIED_FLAGS = frozenset({"email_verified", "phone_number_verified"})
+
+
+def readable_claims(attributes: Mapping[str, str], read_attributes: list[str] | None) -> dict[str, Any]:
+    """The ID token claims for a user's ``attributes`` (name → value, as ``AdminGetUser`` lists them) that
+    an app client with these ``ReadAttributes`` (``None`` or empty: the standard attributes and the two
+    ``*_verified`` flags) may read. ``sub`` is a claim of its own already. The flags are booleans, as in
+    AWS's example ID token ("Understanding the identity (ID) token", Amazon Cognito Developer Guide); every
+    other value stays the attribute's string. (UNCONFIRMED: whether AWS gives ``updated_at`` as a number
+    and ``address`` as an object there; no notebook sets either.)"""
+    allowed = set(read_attributes) if read_attributes else STANDARD_ATTRIBUTES | VERIFIED_FLAGS
+    return {
+        name: (value == "true" if name in VERIFIED_FLAGS else value)
+        for name, value in attributes.items()
+        if name in allowed and name != "sub"
+    }
 
 
 def unreadable_claims(claims: Mapping[str, Any], read_attributes: list[str] | None) -> list[str]:

@@ -11,8 +11,9 @@ adds to ID tokens what AWS's carry when the user's groups have IAM roles (Amazon
   ranks after every group with one); when several groups share the lowest value with different roles,
   the claim is left out.
 
-and takes out of ID tokens the custom attributes the app client may not read (moto puts them all in;
-:mod:`.attribute_permissions`).
+and puts in ID tokens exactly the user's attributes the app client may read: moto puts every custom
+attribute in, and no standard attribute the client's ``ReadAttributes`` does not name, while AWS's
+tokens carry the standard ones by default (:mod:`.attribute_permissions`).
 
 moto looks access tokens up by value (``GetUser``, ``GlobalSignOut`` and the other operations that take
 an ``AccessToken``), so the issuer remembers which of moto's tokens each re-signed access token stands
@@ -26,13 +27,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .attribute_permissions import unreadable_claims
+from .attribute_permissions import readable_claims, unreadable_claims
 from .signing_key import UserPoolSigningKey
 
 #: ``group_roles(user_pool_id, group)`` → the group's role ARN and precedence (``None`` when unset).
 GroupRoles = Callable[[str, str], "tuple[str | None, int | None]"]
 #: ``read_attributes(user_pool_id, client_id)`` → the app client's ``ReadAttributes`` (``None``: unset).
 ReadAttributes = Callable[[str, str], "list[str] | None"]
+#: ``user_attributes(user_pool_id, username)`` → the user's attributes, name → value.
+UserAttributes = Callable[[str, str], "dict[str, str]"]
 
 _NO_PRECEDENCE = 2**31  # the maximum Precedence is 2^31-1: a group without one ranks after them all
 
@@ -62,11 +65,13 @@ class TokenIssuer:
         now: Callable[[], float],
         group_roles: GroupRoles,
         read_attributes: ReadAttributes | None = None,
+        user_attributes: UserAttributes | None = None,
     ) -> None:
         self.key = key
         self._now = now
         self._group_roles = group_roles
         self._read_attributes = read_attributes
+        self._user_attributes = user_attributes
         self._lock = threading.Lock()
         self._moto_access_tokens: dict[str, str] = {}
 
@@ -108,6 +113,9 @@ class TokenIssuer:
             readable = self._read_attributes(user_pool_id, str(claims.get("aud", "")))
             for name in unreadable_claims(claims, readable):
                 del claims[name]
+            if self._user_attributes is not None and isinstance(claims.get("cognito:username"), str):
+                attributes = self._user_attributes(user_pool_id, claims["cognito:username"])
+                claims.update(readable_claims(attributes, readable))
         return self.key.sign(claims)
 
     def _roles_of(self, claims: dict[str, Any]) -> dict[str, Any]:

@@ -72,6 +72,23 @@ def client_read_attributes(internal: InternalAWS) -> Callable[[str, str], list[s
     return _client_attributes(internal, "ReadAttributes")
 
 
+def user_attributes(internal: InternalAWS) -> Callable[[str, str], dict[str, str]]:
+    """``(user_pool_id, username)`` → the user's attributes, name → value (empty: no such user)."""
+
+    def read(user_pool_id: str, username: str) -> dict[str, str]:
+        from botocore.exceptions import ClientError
+
+        try:
+            found = internal.client("cognito-idp", _region_of(user_pool_id)).admin_get_user(
+                UserPoolId=user_pool_id, Username=username
+            )
+        except ClientError:
+            return {}
+        return {item["Name"]: item["Value"] for item in found.get("UserAttributes", [])}
+
+    return read
+
+
 def client_pool(internal: InternalAWS) -> Callable[[str, str], str | None]:
     """``(region, client_id)`` → the id of the user pool the app client belongs to (``None``: no such
     client in that Region). ``SignUp`` names only the client; moto is asked pool by pool."""

@@ -177,3 +177,33 @@ def test_id_tokens_carry_the_custom_attributes_the_client_may_read_and_no_other(
     # The user still has the attribute; only the tokens of clients that may not read it lack it.
     assert team_of(users, "rosa") == "red"
     assert all(claims["token_use"] == "id" and claims["sub"] for claims in id_claims.values())
+
+
+def test_id_tokens_carry_the_standard_attributes_by_default_and_only_those_named_otherwise(users):
+    """Without ``ReadAttributes`` a client reads the standard attributes and the two ``*_verified`` flags
+    (booleans in the token, as in AWS's example ID token); with them, exactly those it names."""
+    idp = users["idp"]
+    users["default"].sign_in(idp, "sam")
+    idp.admin_update_user_attributes(
+        UserPoolId=users["pool_id"],
+        Username="sam",
+        UserAttributes=[
+            {"Name": "email", "Value": "sam@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "name", "Value": "Sam"},
+            {"Name": "custom:team", "Value": "blue"},
+        ],
+    )
+
+    def claims(kind: str) -> dict[str, Any]:
+        token = users[kind].sign_in(idp, "sam")["id"]
+        return jwt.decode(token, options={"verify_signature": False})
+
+    default = claims("default")
+    assert (default["email"], default["email_verified"], default["name"]) == ("sam@example.com", True, "Sam")
+    assert "custom:team" not in default
+    email_only = claims("email-reader")  # ReadAttributes: email
+    assert email_only["email"] == "sam@example.com"
+    assert not {"name", "email_verified", "custom:team"} & set(email_only)
+    team = claims("team-reader")  # ReadAttributes: custom:team, email
+    assert (team["custom:team"], team["email"]) == ("blue", "sam@example.com") and "name" not in team
