@@ -34,19 +34,28 @@ DenialReason = Literal[
 
 
 def access_denied_message(
-    caller_arn: str, action: str, resource: str, reason: DenialReason, *, quote_resource: bool = False
+    caller_arn: str,
+    action: str,
+    resource: str,
+    reason: DenialReason,
+    *,
+    quote_resource: bool = False,
+    note: str | None = None,
 ) -> str:
     """AWS's access-denied sentence for ``caller_arn`` performing ``action`` on ``resource``.
 
     ``quote_resource`` is true for S3, which writes ``on resource: "arn:aws:s3:::bucket/key"``.
     A ``resource`` of ``"*"`` leaves out the "on resource" part, as S3 does for ``s3:ListAllMyBuckets``.
+    ``note``, a sentence of the local AWS's own, follows AWS's.
     """
     sentence = f"User: {caller_arn} is not authorized to perform: {action}"
     if resource and resource != "*":
         sentence += f' on resource: "{resource}"' if quote_resource else f" on resource: {resource}"
     if reason.startswith("explicit deny in "):
-        return f"{sentence} with an {reason}"
-    return f"{sentence} because {reason} the {action} action"
+        sentence = f"{sentence} with an {reason}"
+    else:
+        sentence = f"{sentence} because {reason} the {action} action"
+    return f"{sentence}. {note}" if note else sentence
 
 
 # --- Amazon S3 (REST-XML; "Error responses", Amazon S3 API Reference) -------------------------------------
@@ -91,17 +100,22 @@ def json_access_denied(
     *,
     status: int = 400,
     content_type: str = "application/x-amz-json-1.1",
+    note: str | None = None,
 ) -> Denial:
     """``AccessDeniedException`` for a JSON-protocol service (resource ARN unquoted)."""
-    message = access_denied_message(caller_arn, action, resource, reason)
+    message = access_denied_message(caller_arn, action, resource, reason, note=note)
     return json_error(
         "AccessDeniedException", message, status=status, content_type=content_type, message_field="Message"
     )
 
 
-def dynamodb_access_denied(caller_arn: str, action: str, resource: str, reason: DenialReason) -> Denial:
+def dynamodb_access_denied(
+    caller_arn: str, action: str, resource: str, reason: DenialReason, note: str | None = None
+) -> Denial:
     """DynamoDB's HTTP 400 ``AccessDeniedException``; DynamoDB spells the field ``Message``."""
-    return json_access_denied(caller_arn, action, resource, reason, content_type="application/x-amz-json-1.0")
+    return json_access_denied(
+        caller_arn, action, resource, reason, content_type="application/x-amz-json-1.0", note=note
+    )
 
 
 def dynamodb_expired_token() -> Denial:

@@ -252,7 +252,7 @@ class _Mapper:
         names = _object(body, "ExpressionAttributeNames")
         key = _object(body, "Item" if action == "PutItem" else "Key")
         if not key:
-            raise _BadRequest(f"{action} needs {'an Item' if action == 'PutItem' else 'a Key'}")
+            raise _BadRequest(f"it needs {'an Item' if action == 'PutItem' else 'a Key'}")
         attributes = list(key)
         keys: dict[str, str | None] = {
             "ReturnValues": _string(body, "ReturnValues"),
@@ -304,7 +304,7 @@ class _Mapper:
             projection = _projection(spec)
             attributes = [a for key in keys if isinstance(key, dict) for a in key] + (projection or [])
             if not keys:
-                raise _BadRequest("BatchGetItem needs Keys for every table")
+                raise _BadRequest("it needs Keys for every table")
             requests.append(
                 self.request(
                     "BatchGetItem",

@@ -283,22 +283,16 @@ def _denial(
     reason: DenialReason,
     note: str | None = None,
 ) -> Denial:
+    """AWS's access denial for the request's protocol; ``note`` (the local AWS's own sentence) follows
+    AWS's message in the JSON services' answers, which carry it as text."""
     if protocol == "rest-xml":
-        denial = s3_access_denied(caller, action, resource, reason, method=method)
-    elif service == "dynamodb":
-        denial = dynamodb_access_denied(caller, action, resource, reason)
-    elif protocol == "json":
-        denial = json_access_denied(caller, action, resource, reason)
-    else:
-        message = access_denied_message(caller, action, resource, reason)
-        return _query_denial(service, "AccessDenied", message, 403)
-    if note is None:
-        return denial
-    return (
-        denial._replace(body=denial.body.replace(b"action", b"action. " + note.encode(), 1))
-        if protocol == "json" or service == "dynamodb"
-        else denial
-    )
+        return s3_access_denied(caller, action, resource, reason, method=method)
+    if service == "dynamodb":
+        return dynamodb_access_denied(caller, action, resource, reason, note=note)
+    if protocol == "json":
+        return json_access_denied(caller, action, resource, reason, note=note)
+    message = access_denied_message(caller, action, resource, reason)
+    return _query_denial(service, "AccessDenied", message, 403)
 
 
 def _query_denial(service: str, code: str, message: str, status: int) -> Denial:

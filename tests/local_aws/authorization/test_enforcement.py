@@ -123,6 +123,23 @@ def test_dynamodb_leading_keys_limit_items_to_the_users_own(endpoint, blog):
     )
 
 
+def test_a_request_the_local_aws_cannot_authorize_is_denied_in_an_answer_clients_can_read(endpoint, blog):
+    """PartiQL and a GetItem without its Key cannot be mapped to IAM's actions and resources: the denial
+    says why after AWS's sentence, and its length and checksum (``x-amz-crc32``) are those of the body, so
+    botocore reads it at once (it retried a body that did not match its checksum, then gave up)."""
+    _, credentials = member_credentials(endpoint, blog, "partiql")
+    dynamodb = endpoint.with_credentials("dynamodb", credentials)
+    code, message = denied(dynamodb.execute_statement, Statement='SELECT * FROM "Profiles"')
+    assert code == "AccessDeniedException"
+    assert message.endswith(
+        "because no identity-based policy allows the dynamodb:ExecuteStatement action. "
+        "The local AWS cannot authorize this request: PartiQL statements are not supported."
+    )
+    code, message = denied(dynamodb.get_item, TableName="Profiles", Key={})
+    assert code == "AccessDeniedException"
+    assert message.endswith("The local AWS cannot authorize this request: GetItem: it needs a Key.")
+
+
 def test_guest_credentials_are_scoped_down_by_the_session_policy(endpoint, blog):
     """The guest role allows iam:ListRoles, but AWS's guest session policies do not include IAM [§5]."""
     _, credentials = guest_credentials(endpoint, blog)
