@@ -207,6 +207,7 @@ def make_app(
         user_pools.pool_exists(internal),
         user_pools.client_write_attributes(internal),
         user_pools.client_pool(internal),
+        user_pools.client_auth_flows(internal),
     )
     verifier = LoginVerifier(user_pool_key.keys_by_kid, signer)
     ProviderLogins(providers, oidc_providers).register(verifier)

@@ -116,9 +116,10 @@ class UserPool:
 
 def create_user_pool(idp: Any, name: str = "users") -> UserPool:
     pool_id = idp.create_user_pool(PoolName=name)["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="web", ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"]
-    )["UserPoolClient"]["ClientId"]
+    flows = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]  # as the course's app clients
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web", ExplicitAuthFlows=flows)[
+        "UserPoolClient"
+    ]["ClientId"]
     return UserPool(pool_id, client_id, f"cognito-idp.{REGION}.amazonaws.com/{pool_id}")
 
 

@@ -13,3 +13,15 @@ def unauthorized_attribute_write() -> Denial:
         "A client attempted to write unauthorized attribute",
         namespace=json_namespace("cognito-idp"),
     )
+
+
+def auth_flow_not_enabled(auth_flow: str) -> Denial:
+    """A sign-in with a flow the app client's ``ExplicitAuthFlows`` do not allow (:mod:`.auth_flows`).
+    AWS's words for a password flow are seen in its answers ("USER_PASSWORD_AUTH flow not enabled for this
+    client"; for the administrator's flow, "Auth flow not enabled for this client"); for the others the
+    same pattern is UNCONFIRMED."""
+    if auth_flow in ("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"):
+        message = "Auth flow not enabled for this client"
+    else:
+        message = f"{auth_flow} flow not enabled for this client"
+    return json_error("InvalidParameterException", message, namespace=json_namespace("cognito-idp"))

@@ -2,7 +2,8 @@
 
 * **Tokens out.** ``InitiateAuth``, ``AdminInitiateAuth``, ``RespondToAuthChallenge`` and
   ``AdminRespondToAuthChallenge`` (``REFRESH_TOKEN_AUTH`` included) are answered by moto; the
-  ``AuthenticationResult`` in its answer is re-signed by :class:`~.token_issuer.TokenIssuer`.
+  ``AuthenticationResult`` in its answer is re-signed by :class:`~.token_issuer.TokenIssuer`. A sign-in
+  with an ``AuthFlow`` the app client does not allow (:mod:`.auth_flows`) is refused first.
 * **Tokens in.** Every other operation that takes an ``AccessToken`` (``GetUser``, ``GlobalSignOut``,
   ``ChangePassword``...) reaches moto with moto's token in place of the re-signed one. A token this
   local AWS did not sign is passed on unchanged, and moto refuses it as AWS does (``NotAuthorizedException``).
@@ -24,6 +25,7 @@ from typing import Any
 from ..wire.envelope import StartResponse, WSGIApp, envelope_of
 from . import exceptions
 from .attribute_permissions import unwritable
+from .auth_flows import allows
 from .signing_key import ALGORITHM, UserPoolSigningKey
 from .token_issuer import TokenIssuer
 
@@ -48,7 +50,9 @@ class UserPoolTokensLayer:
 
     ``moto_app()`` is moto's cognito-idp application; ``pool_exists(user_pool_id)``,
     ``write_attributes(user_pool_id, client_id)`` (an app client's ``WriteAttributes``) and
-    ``client_pool(region, client_id)`` (the user pool of an app client) ask moto's model.
+    ``client_pool(region, client_id)`` (the user pool of an app client) and
+    ``auth_flows(user_pool_id, client_id)`` (its ``ExplicitAuthFlows``, empty when never specified,
+    ``None`` when there is no such client) ask moto's model.
     """
 
     def __init__(
@@ -59,6 +63,7 @@ class UserPoolTokensLayer:
         pool_exists: Callable[[str], bool],
         write_attributes: Callable[[str, str], list[str] | None] | None = None,
         client_pool: Callable[[str, str], str | None] | None = None,
+        auth_flows: Callable[[str, str], list[str] | None] | None = None,
     ) -> None:
         self.issuer = issuer
         self.key = key
@@ -66,6 +71,7 @@ class UserPoolTokensLayer:
         self._pool_exists = pool_exists
         self._write_attributes = write_attributes
         self._client_pool = client_pool
+        self._auth_flows = auth_flows
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes] | None:
         envelope = envelope_of(environ)
@@ -74,6 +80,9 @@ class UserPoolTokensLayer:
         if envelope.operation is None:
             return self.well_known(environ, start_response)
         if envelope.operation in TOKEN_OPERATIONS:
+            refused_flow = self.disallowed_flow(envelope.operation, envelope.region, envelope.document)
+            if refused_flow is not None:
+                return exceptions.auth_flow_not_enabled(refused_flow).send(start_response)
             return self.issue_tokens(environ, start_response)
         if envelope.operation == "UpdateUserAttributes" and not self.may_write(envelope.document):
             return exceptions.unauthorized_attribute_write().send(start_response)
@@ -111,6 +120,29 @@ class UserPoolTokensLayer:
         headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
         start_response(status, [*headers, ("Content-Length", str(len(body)))])
         return [body]
+
+    def disallowed_flow(self, operation: str, region: str, document: Any) -> str | None:
+        """The ``AuthFlow`` of an ``InitiateAuth`` or ``AdminInitiateAuth`` request when its app client does
+        not allow it, else ``None``. An app client this local AWS does not hold is left to moto."""
+        if self._auth_flows is None or not isinstance(document, dict):
+            return None
+        flow, client_id = document.get("AuthFlow"), document.get("ClientId")
+        if operation not in ("InitiateAuth", "AdminInitiateAuth") or not isinstance(flow, str):
+            return None
+        if not isinstance(client_id, str):
+            return None
+        if operation == "AdminInitiateAuth":
+            user_pool_id = document.get("UserPoolId")
+        elif self._client_pool is not None:
+            user_pool_id = self._client_pool(region, client_id)
+        else:
+            return None
+        if not isinstance(user_pool_id, str):
+            return None
+        explicit = self._auth_flows(user_pool_id, client_id)
+        if explicit is None:
+            return None
+        return None if allows(flow, explicit) else flow
 
     # -- tokens in ----------------------------------------------------------------------------------
 

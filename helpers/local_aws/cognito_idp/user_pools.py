@@ -89,6 +89,24 @@ def user_attributes(internal: InternalAWS) -> Callable[[str, str], dict[str, str
     return read
 
 
+def client_auth_flows(internal: InternalAWS) -> Callable[[str, str], list[str] | None]:
+    """``(user_pool_id, client_id)`` → the app client's ``ExplicitAuthFlows`` (empty: never specified;
+    ``None``: no such client)."""
+
+    def read(user_pool_id: str, client_id: str) -> list[str] | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            found = internal.client("cognito-idp", _region_of(user_pool_id)).describe_user_pool_client(
+                UserPoolId=user_pool_id, ClientId=client_id
+            )
+        except ClientError:
+            return None
+        return list(found["UserPoolClient"].get("ExplicitAuthFlows") or [])
+
+    return read
+
+
 def client_pool(internal: InternalAWS) -> Callable[[str, str], str | None]:
     """``(region, client_id)`` → the id of the user pool the app client belongs to (``None``: no such
     client in that Region). ``SignUp`` names only the client; moto is asked pool by pool."""

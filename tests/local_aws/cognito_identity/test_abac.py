@@ -84,7 +84,7 @@ def abac(endpoint) -> dict[str, Any]:
     client_id = idp.create_user_pool_client(
         UserPoolId=user_pool_id,
         ClientName="web",
-        ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"],
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
         # The ID token carries custom:team only for a client that may read it.
         ReadAttributes=["custom:team"],
     )["UserPoolClient"]["ClientId"]

@@ -108,7 +108,9 @@ def test_provider_the_pool_does_not_trust(setup, endpoint):
 def test_wrong_audience(setup, endpoint):
     idp, users = setup["idp"], setup["users"]
     other_client = idp.create_user_pool_client(
-        UserPoolId=users.pool_id, ClientName="not-configured", ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"]
+        UserPoolId=users.pool_id,
+        ClientName="not-configured",
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
     )["UserPoolClient"]["ClientId"]
     users.sign_in(idp, "audience")
     token = idp.admin_initiate_auth(

@@ -33,7 +33,10 @@ def users(endpoint) -> dict[str, Any]:
 
     def client(name: str, **settings: Any) -> UserPool:
         client_id = idp.create_user_pool_client(
-            UserPoolId=pool_id, ClientName=name, ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"], **settings
+            UserPoolId=pool_id,
+            ClientName=name,
+            ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+            **settings,
         )["UserPoolClient"]["ClientId"]
         return UserPool(pool_id, client_id, f"cognito-idp.us-east-1.amazonaws.com/{pool_id}")
 
