@@ -36,6 +36,8 @@ from .cognito_identity.open_id_token import DISCOVERY_PATH, JWKS_PATH, OpenIdTok
 from .cognito_identity.provider_logins import ProviderLogins
 from .cognito_identity.responses import CognitoIdentityLayer
 from .cognito_idp import user_pools
+from .cognito_idp.confirmation_codes import OPERATIONS as CONFIRMATION_OPERATIONS
+from .cognito_idp.confirmation_codes import ConfirmationCodesLayer
 from .cognito_idp.responses import TOKEN_OPERATIONS, UserPoolTokensLayer
 from .cognito_idp.signing_key import UserPoolSigningKey
 from .cognito_idp.token_issuer import TokenIssuer
@@ -209,6 +211,11 @@ def make_app(
         user_pools.client_pool(internal),
         user_pools.client_auth_flows(internal),
     )
+    confirmation_codes = ConfirmationCodesLayer(
+        user_pools.client_pool(internal),
+        user_pools.user_attributes(internal),
+        lambda: moto.app("cognito-idp"),
+    )
     verifier = LoginVerifier(user_pool_key.keys_by_kid, signer)
     ProviderLogins(providers, oidc_providers).register(verifier)
     backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
@@ -223,6 +230,7 @@ def make_app(
         iam_watch,
         enforcement,
         user_pool_tokens,
+        confirmation_codes,
         NewBucketTags(lambda: moto.app("s3"), internal),
     )
     layers: list[Layer] = [OpenIdKeysLayer(signer), IdentityProvidersLayer(providers)]
@@ -246,6 +254,7 @@ def make_app(
             providers.reset,
             enforcement.reset,
             token_issuer.reset,
+            confirmation_codes.reset,
         ],
     )
     names = [type(layer).__name__ for layer in (*layers, enforcement, *routes.owners())]
@@ -260,6 +269,7 @@ def routing_table(
     iam_watch: IamChangeWatch,
     enforcement: EnforcementLayer,
     user_pool_tokens: Layer,
+    confirmation_codes: Layer,
     new_bucket_tags: Layer,
 ) -> RoutingTable:
     """Who answers each (service, operation) once the front door and authorization have passed it."""
@@ -278,6 +288,8 @@ def routing_table(
             # User pools: moto's model; tokens re-signed on the way out, translated back on the way in,
             # and the pools' public keys served by the local AWS.
             Route("cognito-idp", TOKEN_OPERATIONS, [user_pool_tokens], moto=False),
+            # Confirmation codes go to the user's email or phone, never to the caller.
+            Route("cognito-idp", CONFIRMATION_OPERATIONS, [confirmation_codes]),
             Route("cognito-idp", None, [user_pool_tokens]),
             # S3: moto's model; a bucket created again under an earlier bucket's name starts untagged.
             Route("s3", None, [new_bucket_tags]),

@@ -25,3 +25,21 @@ def auth_flow_not_enabled(auth_flow: str) -> Denial:
     else:
         message = f"{auth_flow} flow not enabled for this client"
     return json_error("InvalidParameterException", message, namespace=json_namespace("cognito-idp"))
+
+
+def code_mismatch() -> Denial:
+    """A confirmation code that is not the one sent to the user (:mod:`.confirmation_codes`)."""
+    return json_error(
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+        namespace=json_namespace("cognito-idp"),
+    )
+
+
+def no_verified_contact() -> Denial:
+    """``ForgotPassword`` for a user with nowhere to send the code (:mod:`.confirmation_codes`)."""
+    return json_error(
+        "InvalidParameterException",
+        "Cannot reset password for the user as there is no registered/verified email or phone_number",
+        namespace=json_namespace("cognito-idp"),
+    )

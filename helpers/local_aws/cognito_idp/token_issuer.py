@@ -34,8 +34,8 @@ from .signing_key import UserPoolSigningKey
 GroupRoles = Callable[[str, str], "tuple[str | None, int | None]"]
 #: ``read_attributes(user_pool_id, client_id)`` → the app client's ``ReadAttributes`` (``None``: unset).
 ReadAttributes = Callable[[str, str], "list[str] | None"]
-#: ``user_attributes(user_pool_id, username)`` → the user's attributes, name → value.
-UserAttributes = Callable[[str, str], "dict[str, str]"]
+#: ``user_attributes(user_pool_id, username)`` → the user's attributes, name → value (``None``: no user).
+UserAttributes = Callable[[str, str], "dict[str, str] | None"]
 
 _NO_PRECEDENCE = 2**31  # the maximum Precedence is 2^31-1: a group without one ranks after them all
 
@@ -114,7 +114,7 @@ class TokenIssuer:
             for name in unreadable_claims(claims, readable):
                 del claims[name]
             if self._user_attributes is not None and isinstance(claims.get("cognito:username"), str):
-                attributes = self._user_attributes(user_pool_id, claims["cognito:username"])
+                attributes = self._user_attributes(user_pool_id, claims["cognito:username"]) or {}
                 claims.update(readable_claims(attributes, readable))
         return self.key.sign(claims)
 

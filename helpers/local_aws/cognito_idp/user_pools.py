@@ -72,10 +72,10 @@ def client_read_attributes(internal: InternalAWS) -> Callable[[str, str], list[s
     return _client_attributes(internal, "ReadAttributes")
 
 
-def user_attributes(internal: InternalAWS) -> Callable[[str, str], dict[str, str]]:
-    """``(user_pool_id, username)`` → the user's attributes, name → value (empty: no such user)."""
+def user_attributes(internal: InternalAWS) -> Callable[[str, str], dict[str, str] | None]:
+    """``(user_pool_id, username)`` → the user's attributes, name → value (``None``: no such user)."""
 
-    def read(user_pool_id: str, username: str) -> dict[str, str]:
+    def read(user_pool_id: str, username: str) -> dict[str, str] | None:
         from botocore.exceptions import ClientError
 
         try:
@@ -83,7 +83,7 @@ def user_attributes(internal: InternalAWS) -> Callable[[str, str], dict[str, str
                 UserPoolId=user_pool_id, Username=username
             )
         except ClientError:
-            return {}
+            return None
         return {item["Name"]: item["Value"] for item in found.get("UserAttributes", [])}
 
     return read
