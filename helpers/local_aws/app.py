@@ -50,6 +50,7 @@ from .identity_providers import StandInProviders
 from .identity_providers.http_api import IdentityProvidersLayer
 from .internal import InternalAWS
 from .issued_credentials import CredentialsRegistry, RoleSessions
+from .model_inputs import ModelInputsLayer
 from .moto_services import MotoServices
 from .s3.new_buckets import NewBucketTags
 from .sts.web_identity import WebIdentityLayer
@@ -224,6 +225,7 @@ def make_app(
     enforcement = EnforcementLayer(registry, clock, roles)
     iam_watch = IamChangeWatch(roles)
     routes = routing_table(
+        ModelInputsLayer(),
         CognitoIdentityLayer(backends),
         WebIdentityLayer(signer, role_sessions, oidc_providers),
         TrustPolicyGuard(),
@@ -263,6 +265,7 @@ def make_app(
 
 
 def routing_table(
+    model_inputs: Layer,
     cognito_identity: Layer,
     web_identity: Layer,
     trust_policy_guard: Layer,
@@ -272,7 +275,10 @@ def routing_table(
     confirmation_codes: Layer,
     new_bucket_tags: Layer,
 ) -> RoutingTable:
-    """Who answers each (service, operation) once the front door and authorization have passed it."""
+    """Who answers each (service, operation) once the front door and authorization have passed it.
+
+    ``model_inputs`` goes first for the services moto answers: a request their model refuses gets AWS's
+    error, never moto's crash."""
     return RoutingTable(
         [
             # Every identity-pool operation is the project's own; moto's model never answers one.
@@ -281,16 +287,16 @@ def routing_table(
             Route(
                 "iam",
                 frozenset({"CreateRole", "UpdateAssumeRolePolicy"}),
-                [trust_policy_guard],
+                [model_inputs, trust_policy_guard],
                 observers=[iam_watch.observe],
             ),
-            Route("iam", None, observers=[iam_watch.observe]),
+            Route("iam", None, [model_inputs], observers=[iam_watch.observe]),
             # User pools: moto's model; tokens re-signed on the way out, translated back on the way in,
             # and the pools' public keys served by the local AWS.
-            Route("cognito-idp", TOKEN_OPERATIONS, [user_pool_tokens], moto=False),
+            Route("cognito-idp", TOKEN_OPERATIONS, [model_inputs, user_pool_tokens], moto=False),
             # Confirmation codes go to the user's email or phone, never to the caller.
-            Route("cognito-idp", CONFIRMATION_OPERATIONS, [confirmation_codes]),
-            Route("cognito-idp", None, [user_pool_tokens]),
+            Route("cognito-idp", CONFIRMATION_OPERATIONS, [model_inputs, confirmation_codes]),
+            Route("cognito-idp", None, [model_inputs, user_pool_tokens]),
             # S3: moto's model; a bucket created again under an earlier bucket's name starts untagged.
             Route("s3", None, [new_bucket_tags]),
             Route(
@@ -305,7 +311,9 @@ def routing_table(
                         "ImportTable",
                     }
                 ),
+                [model_inputs],
                 observers=[enforcement.forget_key_schema],
             ),
+            Route("dynamodb", None, [model_inputs]),
         ]
     )

@@ -62,6 +62,8 @@ class MotoServiceApp:
             result = 400, {}, error.response["Error"]["Message"]
         except HTTPException as error:  # moto's RESTError and werkzeug's errors: Flask answers them so
             return error(environ, start_response)
+        except NotImplementedError:  # an operation of the service that moto has not built
+            return not_implemented(environ, start_response)
         if len(result) == 3:
             status, headers, content = result
         else:
@@ -74,6 +76,21 @@ class MotoServiceApp:
         if request.method == "HEAD" and "content-length" in headers:
             response.headers["Content-Length"] = headers["content-length"]
         return response(environ, start_response)
+
+
+def not_implemented(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """HTTP 501 ``NotImplemented`` in the request's own format, as for a service the local AWS does not
+    serve: an operation moto lacks (cognito-idp ``RevokeToken``) raised inside moto and became HTTP 500."""
+    from .wire.envelope import envelope_of
+    from .wire.errors import WireError
+
+    envelope = envelope_of(environ)
+    if envelope is None:
+        raise NotImplementedError(environ.get("PATH_INFO", ""))
+    operation = envelope.operation or "this operation"
+    message = f"The local AWS does not implement {operation} ({envelope.service})."
+    error = WireError.same("NotImplemented", message, 501)
+    return envelope.error_answer(error).send(start_response, envelope.method)
 
 
 #: Statuses whose answers werkzeug changes (no body, no Content-Length, no entity headers): left to it.
