@@ -53,6 +53,7 @@ from .issued_credentials import CredentialsRegistry, RoleSessions
 from .model_inputs import ModelInputsLayer
 from .moto_services import MotoServices
 from .s3.new_buckets import NewBucketTags
+from .sts.assume_role import AssumeRoleLayer
 from .sts.web_identity import WebIdentityLayer
 from .wire.authentication import AdministratorKeys, Authenticator
 from .wire.envelope import REFUSAL_KEY, Layer, StartResponse, WSGIApp
@@ -228,6 +229,7 @@ def make_app(
         ModelInputsLayer(),
         CognitoIdentityLayer(backends),
         WebIdentityLayer(signer, role_sessions, oidc_providers),
+        AssumeRoleLayer(role_sessions),
         TrustPolicyGuard(),
         iam_watch,
         enforcement,
@@ -268,6 +270,7 @@ def routing_table(
     model_inputs: Layer,
     cognito_identity: Layer,
     web_identity: Layer,
+    assume_role: Layer,
     trust_policy_guard: Layer,
     iam_watch: IamChangeWatch,
     enforcement: EnforcementLayer,
@@ -284,6 +287,7 @@ def routing_table(
             # Every identity-pool operation is the project's own; moto's model never answers one.
             Route("cognito-identity", None, [cognito_identity], moto=False),
             Route("sts", frozenset({"AssumeRoleWithWebIdentity"}), [web_identity], moto=False),
+            Route("sts", frozenset({"AssumeRole"}), [assume_role], moto=False),
             Route(
                 "iam",
                 frozenset({"CreateRole", "UpdateAssumeRolePolicy"}),
