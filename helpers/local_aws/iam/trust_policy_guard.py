@@ -3,7 +3,8 @@
 Since 2024 (after CVE-2024-28056), IAM refuses to create or update a trust policy that lets the
 ``cognito-identity.amazonaws.com`` principal assume a role without a condition ("IAM requires that
 roles for identity pools have at least one trust policy condition", identity pools security best
-practices). moto accepts anything, so this layer checks CreateRole and UpdateAssumeRolePolicy first.
+practices). moto accepts anything, even a document that is not JSON, so this layer checks CreateRole and
+UpdateAssumeRolePolicy first.
 The exact IAM error text is UNCONFIRMED; the code is IAM's usual one for a refused policy document.
 """
 
@@ -23,6 +24,11 @@ MESSAGE = (
     "(for example on cognito-identity.amazonaws.com:aud) "
     "so that only your identity pools can assume the role."
 )
+
+
+#: IAM's answer to a policy document that is not JSON (as the AWS CLI and terraform print it:
+#: "MalformedPolicyDocument: This policy contains invalid Json").
+INVALID_JSON = "This policy contains invalid Json"
 
 
 def unconditioned_cognito_statements(document: Any) -> list[int]:
@@ -59,8 +65,8 @@ class TrustPolicyGuard:
         raw = params.get("AssumeRolePolicyDocument") or params.get("PolicyDocument") or ""
         try:
             document = json.loads(raw)
-        except ValueError:
-            return None  # moto answers malformed JSON itself
+        except ValueError:  # moto took any text as a policy; IAM's words for this refusal
+            return xml_error(start_response, NAMESPACE, "MalformedPolicyDocument", INVALID_JSON)
         if unconditioned_cognito_statements(document):
             return xml_error(start_response, NAMESPACE, "MalformedPolicyDocument", MESSAGE)
         return None

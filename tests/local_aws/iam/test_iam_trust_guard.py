@@ -58,3 +58,10 @@ def test_other_principals_and_conditioned_policies_pass(endpoint):
         ),
     )
     assert {r["RoleName"] for r in iam.list_roles()["Roles"]} >= {"function", "pool-role"}
+
+
+def test_a_trust_policy_that_is_not_json_is_refused_and_nothing_is_created(endpoint):
+    iam = endpoint.client("iam")
+    refused = error_of(iam.create_role, RoleName="not-json", AssumeRolePolicyDocument="notjson")
+    assert refused == ("MalformedPolicyDocument", "This policy contains invalid Json")
+    assert error_of(iam.get_role, RoleName="not-json")[0] == "NoSuchEntity"
