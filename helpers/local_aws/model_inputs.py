@@ -7,10 +7,11 @@ errors :mod:`.validation` writes: ``SerializationException`` for a value of the 
 ``ValidationException`` listing every violated constraint (``ValidationError`` for query services such as
 IAM). Each service names the latter its own way:
 
-* DynamoDB: ``com.amazon.coral.validate#ValidationException`` (as DynamoDB's answers show it, e.g. in
-  aws/aws-sdk-js#1635);
-* cognito-idp: ``InvalidParameterException`` with the same text ("1 validation error detected: Value at
-  'password' failed to satisfy constraint: ...", seen in aws-amplify/amplify-js#1255 and many others);
+* DynamoDB: ``com.amazon.coral.validate#ValidationException`` (the ``__type`` of DynamoDB's own answers,
+  as clients quote them);
+* cognito-idp: ``InvalidParameterException`` with the same text (``SignUp`` answers "1 validation error
+  detected: Value at 'password' failed to satisfy constraint: ...", as apps quote it; Amplify's users
+  meet "Value null at 'clientId' failed to satisfy constraint: Member must not be null");
 * IAM: ``ValidationError`` in IAM's XML.
 
 DynamoDB's expressions are checked too: a ``#name`` or ``:value`` placeholder that the request does not
