@@ -174,3 +174,21 @@ def test_notebook_06_run_twice_shows_the_same_identity_id_for_the_same_user():
         shown.append(re.findall(r"identity ID: (\S+)", text))
     assert len(shown[0]) == 1 and re.fullmatch(r"[a-z]{2}-[a-z]+-\d:[0-9a-f-]{36}", shown[0][0]), shown
     assert shown[0] == shown[1]
+
+
+def test_the_only_html_output_stored_is_notebook_05s_frame_and_there_is_no_javascript():
+    """What the README says to a reader whom Jupyter asks to trust a notebook."""
+    found = [
+        (path.name, mime)
+        for path in NOTEBOOKS
+        for output in stored_outputs(nbformat.read(path, as_version=4))
+        for mime in output.get("data", {})
+        if mime in ("text/html", "application/javascript")
+    ]
+    assert found == [("05_blog-in-the-browser.ipynb", "text/html")], found
+    frame = next(
+        output["data"]["text/html"]
+        for output in stored_outputs(nbformat.read(REPO / "notebooks" / found[0][0], as_version=4))
+        if "text/html" in output.get("data", {})
+    )
+    assert frame.strip().startswith("<iframe")
