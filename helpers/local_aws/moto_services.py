@@ -78,6 +78,15 @@ class MotoServiceApp:
         return response(environ, start_response)
 
 
+def whole_answer(app: WSGIApp, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    """``app``'s whole answer to ``environ``: its status line, headers and body, for a layer that changes
+    moto's answer before it is sent (werkzeug's ``run_wsgi_app``, buffered)."""
+    from werkzeug.test import run_wsgi_app
+
+    chunks, status, headers = run_wsgi_app(app, environ, buffered=True)
+    return status, headers.to_wsgi_list(), b"".join(chunks)
+
+
 def not_implemented(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
     """HTTP 501 ``NotImplemented`` in the request's own format, as for a service the local AWS does not
     serve: an operation moto lacks (cognito-idp ``RevokeToken``) raised inside moto and became HTTP 500."""

@@ -88,25 +88,14 @@ class ConfirmationCodesLayer:
         self, environ: dict[str, Any], start_response: StartResponse, user: tuple[str, str]
     ) -> Iterable[bytes]:
         """moto's answer without its code, which is kept for :meth:`__call__`'s ``ConfirmForgotPassword``."""
-        answered: dict[str, Any] = {}
+        from ..moto_services import whole_answer
 
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            answered["status"], answered["headers"] = status, headers
-            return lambda data: None
-
-        chunks = self._moto_app()(environ, capture)
-        try:
-            body = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        headers = [(name, value) for name, value in answered["headers"] if name.lower() != MOTO_CODE_HEADER]
-        code = next((value for name, value in answered["headers"] if name.lower() == MOTO_CODE_HEADER), None)
-        if code and answered["status"].startswith("200"):
+        status, headers, body = whole_answer(self._moto_app(), environ)
+        code = next((value for name, value in headers if name.lower() == MOTO_CODE_HEADER), None)
+        if code and status.startswith("200"):
             with self._lock:
                 self._codes[user] = code
-        start_response(answered["status"], headers)
+        start_response(status, [(name, value) for name, value in headers if name.lower() != MOTO_CODE_HEADER])
         return [body]
 
     def sent_code(self, user_pool_id: str, username: str) -> str | None:

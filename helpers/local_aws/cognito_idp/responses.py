@@ -95,20 +95,9 @@ class UserPoolTokensLayer:
 
     def issue_tokens(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """moto's answer, with the tokens in its ``AuthenticationResult`` re-signed."""
-        answered: dict[str, Any] = {}
+        from ..moto_services import whole_answer
 
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            answered["status"], answered["headers"] = status, headers
-            return lambda data: None
-
-        chunks = self._moto_app()(environ, capture)
-        try:
-            body = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        status, headers = answered["status"], answered["headers"]
+        status, headers, body = whole_answer(self._moto_app(), environ)
         if status.startswith("200"):
             try:
                 document = json.loads(body)
