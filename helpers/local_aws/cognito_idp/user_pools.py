@@ -109,9 +109,25 @@ def client_auth_flows(internal: InternalAWS) -> Callable[[str, str], list[str] |
 
 def client_pool(internal: InternalAWS) -> Callable[[str, str], str | None]:
     """``(region, client_id)`` → the id of the user pool the app client belongs to (``None``: no such
-    client in that Region). ``SignUp`` names only the client; moto is asked pool by pool."""
+    client in that Region). ``SignUp`` and ``InitiateAuth`` name only the client: moto is asked pool by
+    pool the first time, and each later time only whether the client found is still there."""
+    found: dict[tuple[str, str], str] = {}
+
+    def still_there(region: str, user_pool_id: str, client_id: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            internal.client("cognito-idp", region).describe_user_pool_client(
+                UserPoolId=user_pool_id, ClientId=client_id
+            )
+        except ClientError:
+            return False
+        return True
 
     def find(region: str, client_id: str) -> str | None:
+        known = found.get((region, client_id))
+        if known is not None and still_there(region, known, client_id):
+            return known
         idp = internal.client("cognito-idp", region)
         for page in idp.get_paginator("list_user_pools").paginate(PaginationConfig={"PageSize": 60}):
             for pool in page["UserPools"]:
@@ -119,7 +135,9 @@ def client_pool(internal: InternalAWS) -> Callable[[str, str], str | None]:
                     UserPoolId=pool["Id"], PaginationConfig={"PageSize": 60}
                 )
                 if any(c["ClientId"] == client_id for part in clients for c in part["UserPoolClients"]):
+                    found[(region, client_id)] = pool["Id"]
                     return pool["Id"]
+        found.pop((region, client_id), None)
         return None
 
     return find

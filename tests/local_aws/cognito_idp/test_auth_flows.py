@@ -94,3 +94,16 @@ def test_an_unknown_app_client_is_answered_as_before(endpoint, pool):
 )
 def test_which_settings_allow_which_flow(flow, explicit, allowed):
     assert allows(flow, explicit) is allowed
+
+
+def test_a_deleted_app_client_is_not_remembered(endpoint, pool):
+    """The local AWS remembers which user pool a client id belongs to, and checks it is still there."""
+    idp = pool["idp"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool["pool_id"],
+        ClientName="short-lived",
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    assert error_of(user_password_auth, endpoint, client_id)[0] == "InvalidParameterException"
+    idp.delete_user_pool_client(UserPoolId=pool["pool_id"], ClientId=client_id)
+    assert error_of(user_password_auth, endpoint, client_id)[0] == "ResourceNotFoundException"
