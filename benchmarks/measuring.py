@@ -10,6 +10,7 @@ import os
 import re
 import resource
 import shlex
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,3 +47,14 @@ def machine_cpu_seconds() -> float | None:
         return None
     user, nice, system, _idle, _iowait, _irq, softirq = (int(value) for value in fields[1:8])
     return (user + nice + system + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def reference_seconds(iterations: int = 10_000_000) -> float:
+    """CPU time of a fixed pure-Python loop: how fast this machine runs Python right now. A virtual
+    machine's speed drifts with what else its host runs (the same suite took a fifth more CPU time an hour
+    later, and so did this loop), so a run's times are read against it."""
+    started = time.process_time()
+    total = 0
+    for number in range(iterations):
+        total += number
+    return time.process_time() - started

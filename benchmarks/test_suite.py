@@ -10,7 +10,9 @@ up to more than the wall time) and share, the same by top folder, pytest's wall 
 time the run took: its own and its child processes' (``getrusage``), and, on Linux, the whole machine's while
 it ran (``/proc/stat``), which is what two cores must share. The two differ by the processes that outlive
 their parent and are reaped by init, whose time ``getrusage`` never sees (Chromium's renderers, about 25 s of
-the run), and by anything else the machine was doing (the load average before the run says).
+the run), and by anything else the machine was doing (the load average before the run says). Last, the
+CPU time of a fixed Python loop before the run: a virtual machine's speed drifts with its host, so compare
+runs made at the same speed.
 ``--without-slow`` leaves out the tests marked ``slow`` or ``browser`` (the lowest-versions run, notebook
 runs, JupyterLab, the browser and site tests), to time the rest alone; ``-- -m "slow or browser"`` times those
 alone. Target (issue 11): ``make test`` at most 150 s on 2 cores. Nothing is asserted about time; the script
@@ -29,7 +31,13 @@ import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from pathlib import Path
 
-from measuring import cpu_seconds, machine_cpu_seconds, make_test_environment, make_test_options
+from measuring import (
+    cpu_seconds,
+    machine_cpu_seconds,
+    make_test_environment,
+    make_test_options,
+    reference_seconds,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -65,6 +73,7 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": path, **make_test_environment()}
 
     load_before = os.getloadavg()[0]  # other work on the machine slows the run: say how much there was
+    reference = reference_seconds()  # and how fast the machine runs Python today
     machine_before = machine_cpu_seconds()
     started = time.perf_counter()
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "-q", "."], cwd=REPO, env=env)
@@ -121,6 +130,7 @@ def main() -> int:
         print(f"{'CPU time of the whole machine':<40} {machine:7.1f} s  {machine / total:.2f} cores busy")
     load_after = os.getloadavg()[0]
     print(f"on {os.cpu_count()} cores; load average before the run {load_before:.1f}, after {load_after:.1f}")
+    print(f"machine speed: a fixed Python loop took {reference:.2f} s of CPU before the run")
     return 1 if ruff.returncode or pytest_run.returncode else 0
 
 
