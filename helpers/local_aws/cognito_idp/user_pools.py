@@ -45,17 +45,23 @@ def pool_exists(internal: InternalAWS) -> Callable[[str], bool]:
     return exists
 
 
+def _app_client(internal: InternalAWS, user_pool_id: str, client_id: str) -> dict | None:
+    """moto's ``UserPoolClient`` (``DescribeUserPoolClient``), or ``None``: no such client."""
+    from botocore.exceptions import ClientError
+
+    try:
+        found = internal.client("cognito-idp", _region_of(user_pool_id)).describe_user_pool_client(
+            UserPoolId=user_pool_id, ClientId=client_id
+        )
+    except ClientError:
+        return None
+    return found["UserPoolClient"]
+
+
 def _client_attributes(internal: InternalAWS, setting: str) -> Callable[[str, str], list[str] | None]:
     def read(user_pool_id: str, client_id: str) -> list[str] | None:
-        from botocore.exceptions import ClientError
-
-        try:
-            found = internal.client("cognito-idp", _region_of(user_pool_id)).describe_user_pool_client(
-                UserPoolId=user_pool_id, ClientId=client_id
-            )
-        except ClientError:
-            return None
-        return found["UserPoolClient"].get(setting)
+        client = _app_client(internal, user_pool_id, client_id)
+        return None if client is None else client.get(setting)
 
     return read
 
@@ -94,15 +100,8 @@ def client_auth_flows(internal: InternalAWS) -> Callable[[str, str], list[str] |
     ``None``: no such client)."""
 
     def read(user_pool_id: str, client_id: str) -> list[str] | None:
-        from botocore.exceptions import ClientError
-
-        try:
-            found = internal.client("cognito-idp", _region_of(user_pool_id)).describe_user_pool_client(
-                UserPoolId=user_pool_id, ClientId=client_id
-            )
-        except ClientError:
-            return None
-        return list(found["UserPoolClient"].get("ExplicitAuthFlows") or [])
+        client = _app_client(internal, user_pool_id, client_id)
+        return None if client is None else list(client.get("ExplicitAuthFlows") or [])
 
     return read
 
@@ -113,20 +112,9 @@ def client_pool(internal: InternalAWS) -> Callable[[str, str], str | None]:
     pool the first time, and each later time only whether the client found is still there."""
     found: dict[tuple[str, str], str] = {}
 
-    def still_there(region: str, user_pool_id: str, client_id: str) -> bool:
-        from botocore.exceptions import ClientError
-
-        try:
-            internal.client("cognito-idp", region).describe_user_pool_client(
-                UserPoolId=user_pool_id, ClientId=client_id
-            )
-        except ClientError:
-            return False
-        return True
-
     def find(region: str, client_id: str) -> str | None:
         known = found.get((region, client_id))
-        if known is not None and still_there(region, known, client_id):
+        if known is not None and _app_client(internal, known, client_id) is not None:
             return known
         idp = internal.client("cognito-idp", region)
         for page in idp.get_paginator("list_user_pools").paginate(PaginationConfig={"PageSize": 60}):

@@ -17,16 +17,15 @@ role's policies first, which the enforcement layer decides before this layer is 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from typing import Any
 
 from ..constants import ACCOUNT_ID
 from ..issued_credentials import RoleSessions
-from ..query_protocol import element, xml_answer, xml_error
+from ..query_protocol import xml_answer, xml_error
 from ..wire.envelope import RequestEnvelope, envelope_of
-from .web_identity import DEFAULT_DURATION, NAMESPACE, STSError
+from .sessions import DEFAULT_DURATION, STSError, check_duration, session_elements, session_policies
+from .web_identity import NAMESPACE
 
 #: How GetCallerIdentity names the local administrator (moto's answer for its keys).
 ADMINISTRATOR_ARN = f"arn:aws:sts::{ACCOUNT_ID}:user/moto"
@@ -76,33 +75,8 @@ class AssumeRoleLayer:
         if not evaluate_trust_policy(request, role.trust_policy).allowed:
             raise denied
         duration = params.get("DurationSeconds") or DEFAULT_DURATION
-        if duration > role.max_session_duration:
-            raise STSError(
-                "ValidationError",
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            )
-        session_policies = {}
-        if params.get("Policy"):
-            try:
-                json.loads(params["Policy"])
-            except ValueError:
-                raise STSError(
-                    "MalformedPolicyDocument", "The policy is not in the valid JSON format."
-                ) from None
-            session_policies["session policy"] = params["Policy"]
+        check_duration(duration, role.max_session_duration)
         credentials = self.role_sessions.open(
-            role, duration, session_name=params["RoleSessionName"], session_policies=session_policies
+            role, duration, session_name=params["RoleSessionName"], session_policies=session_policies(params)
         )
-        expiration = datetime.fromtimestamp(credentials.expiration, tz=timezone.utc)
-        return (
-            "<AssumedRoleUser>"
-            + element("Arn", credentials.caller_arn)
-            + element("AssumedRoleId", credentials.assumed_role_id)
-            + "</AssumedRoleUser>"
-            + "<Credentials>"
-            + element("AccessKeyId", credentials.access_key_id)
-            + element("SecretAccessKey", credentials.secret_access_key)
-            + element("SessionToken", credentials.session_token)
-            + element("Expiration", expiration.strftime("%Y-%m-%dT%H:%M:%SZ"))
-            + "</Credentials>"
-        )
+        return session_elements(credentials)

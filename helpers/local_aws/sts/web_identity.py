@@ -30,10 +30,8 @@ another account's roles (the tests') reaches this rule.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from ..cognito_identity import principal_tags
@@ -50,16 +48,10 @@ from ..id_tokens import IAM_EXPIRY_GRACE_SECONDS, IdTokenRejected, audiences
 from ..issued_credentials import RoleSessions
 from ..query_protocol import element, xml_answer, xml_error
 from ..wire.envelope import envelope_of
+from .sessions import DEFAULT_DURATION, STSError, check_duration, session_elements, session_policies
 
 NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 PROVIDER = "cognito-identity.amazonaws.com"
-DEFAULT_DURATION = 3600  # STS's default [§8]
-
-
-class STSError(Exception):
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
 
 
 @dataclass(frozen=True)
@@ -155,44 +147,19 @@ class WebIdentityLayer:
             # "the role's trust policy must allow sts:TagSession" (IAM User Guide, "Passing session
             # tags in AWS STS"); STS's wording for this refusal is UNCONFIRMED.
             raise STSError("AccessDenied", "Not authorized to perform sts:TagSession", 403)
-        if duration > role.max_session_duration:
-            raise STSError(
-                "ValidationError",
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            )
-        session_policies = {}
-        if params.get("Policy"):
-            try:
-                json.loads(params["Policy"])
-            except ValueError:
-                raise STSError(
-                    "MalformedPolicyDocument", "The policy is not in the valid JSON format."
-                ) from None
-            session_policies["session policy"] = params["Policy"]
+        check_duration(duration, role.max_session_duration)
         credentials = self.role_sessions.open(
             role,
             duration,
             session_name=params["RoleSessionName"],
-            session_policies=session_policies,
+            session_policies=session_policies(params),
             context=dict(request.context),
             session_tags=tags,
-        )
-        expiration = datetime.fromtimestamp(credentials.expiration, tz=timezone.utc).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
         )
         return (
             element("SubjectFromWebIdentityToken", identity.subject)
             + element("Audience", identity.audience)
-            + "<AssumedRoleUser>"
-            + element("Arn", credentials.caller_arn)
-            + element("AssumedRoleId", credentials.assumed_role_id)
-            + "</AssumedRoleUser>"
-            + "<Credentials>"
-            + element("AccessKeyId", credentials.access_key_id)
-            + element("SecretAccessKey", credentials.secret_access_key)
-            + element("SessionToken", credentials.session_token)
-            + element("Expiration", expiration)
-            + "</Credentials>"
+            + session_elements(credentials)
             + element("Provider", identity.provider)
         )
 

@@ -237,7 +237,7 @@ def _assume(layer, sessions, role_arn: str, amr=("unauthenticated",)):
 
 
 def test_a_cross_account_role_needs_both_aud_and_amr_conditions():
-    from helpers.local_aws.sts.web_identity import STSError
+    from helpers.local_aws.sts.sessions import STSError
 
     both = _role(OTHER_ACCOUNT, "both", trust_policy(POOL_ID, "unauthenticated"))
     aud_only_trust = trust_policy(POOL_ID, "unauthenticated")
