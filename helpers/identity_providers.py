@@ -35,7 +35,8 @@ from .local_aws.identity_providers.stand_in import PROVIDERS_PATH, TEST_USERS
 
 #: The Logins keys of the public providers the local AWS imitates.
 PUBLIC_PROVIDERS = ("www.amazon.com", "graph.facebook.com", "accounts.google.com", "appleid.apple.com")
-#: Providers whose Logins value is an access token; the others take an ID token [§7].
+#: Providers whose Logins value is an access token; the others take an ID token ("Identity pools
+# authentication flow", Cognito Developer Guide).
 ACCESS_TOKEN_PROVIDERS = ("www.amazon.com", "graph.facebook.com")
 USERS = tuple(TEST_USERS)
 
@@ -141,7 +142,8 @@ def sign_in(
 
 
 def login_token(provider: str, user: str, client_id: str, **options: Any) -> str:
-    """The value to put under ``provider`` in ``Logins``: the access token or the ID token [§7]."""
+    """The value to put under ``provider`` in ``Logins``: the access token or the ID token ("Identity pools
+    authentication flow", Cognito Developer Guide)."""
     answer = sign_in(provider, user, client_id, **options)
     return answer["access_token"] if provider in ACCESS_TOKEN_PROVIDERS else answer["id_token"]
 

@@ -82,7 +82,8 @@ class LocalAWSState:
 
 
 class OpenIdKeysLayer:
-    """The identity pools' JWKS and OpenID discovery document, where AWS serves them [§4]."""
+    """The identity pools' JWKS and OpenID discovery document, where AWS serves them (GetOpenIdToken, Cognito
+    Identity API Reference)."""
 
     def __init__(self, signer: OpenIdTokenSigner) -> None:
         self.signer = signer

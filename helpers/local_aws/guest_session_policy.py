@@ -1,4 +1,5 @@
-"""The session policies Cognito adds to guest credentials in the enhanced flow [§5].
+"""The session policies Cognito adds to guest credentials in the enhanced flow ("Role trust and permissions",
+Cognito Developer Guide).
 
 Guest permissions are the role's policies intersected with these: an inline policy naming the services
 guests may reach, plus the managed ``AmazonCognitoUnAuthedIdentitiesSessionPolicy`` (v3, 2024-11-01).

@@ -20,8 +20,9 @@ from typing import Any
 from .clock import Clock
 from .iam.roles import Role, RoleDirectory
 
-SESSION_NAME = "CognitoIdentityCredentials"  # [§8]
-ENHANCED_FLOW_SECONDS = 3600  # "valid for one hour" [§3]
+SESSION_NAME = "CognitoIdentityCredentials"  # GetCredentialsForIdentity's sessions are named so
+# "valid for one hour" ("Identity pools authentication flow", Cognito Developer Guide)
+ENHANCED_FLOW_SECONDS = 3600
 
 
 @dataclass(frozen=True, repr=False)

@@ -69,7 +69,8 @@ def create_app(endpoint: Endpoint, name: str, classic: bool = False) -> PoolSetu
 
 @pytest.fixture(scope="module")
 def app(endpoint: Endpoint) -> PoolSetup:
-    """The enhanced-flow app; its pool has the basic flow turned off, as new pools should [security §3]."""
+    """The enhanced-flow app; its pool has the basic flow turned off, as new pools should ("Security best
+    practices for Amazon Cognito identity pools", Cognito Developer Guide)."""
     return create_app(endpoint, BUCKET)
 
 
@@ -206,7 +207,8 @@ def test_a_merge_makes_the_provider_adopt_the_logins_identity(app, endpoint):
     assert cache.get(identity_id_cache_key(app.pool_id, "dora")) == existing
     assert cache.get(identity_id_cache_key(app.pool_id, ANONYMOUS)) is None
     client(credentials, "s3", app).put_object(Bucket=BUCKET, Key=f"private/{existing}/m.txt", Body=b"x")
-    # The guest identity was merged into the existing one and disabled [behaviour §6].
+    # The guest identity was merged into the existing one and disabled ("Switching unauthenticated users to
+    # authenticated users", Cognito Developer Guide).
     assert refused(endpoint.unsigned().get_credentials_for_identity, IdentityId=guest_id) == (
         "NotAuthorizedException"
     )

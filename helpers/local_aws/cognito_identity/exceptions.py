@@ -1,7 +1,8 @@
 """Amazon Cognito identity pools' errors: one class per AWS error code, carrying AWS's message.
 
-Messages are AWS's own where they are known (``../shared/docs/cognito-identity-behaviour.md`` names the
-source of each); ``UNCONFIRMED`` marks wording no public source shows.
+Messages are AWS's own where they are known: the Cognito Identity API Reference's error lists, and AWS's
+answers as SDK and application issues quote them (named beside a message where it matters);
+``UNCONFIRMED`` marks wording no public source shows.
 """
 
 from __future__ import annotations
@@ -330,7 +331,8 @@ def no_identity_providers(identity_pool_id: str) -> NotAuthorizedException:
 
 def invalid_access_token() -> NotAuthorizedException:
     # UNCONFIRMED wording: no public source shows Cognito's answer to an access token the provider
-    # does not recognise; this keeps the "Invalid login token." prefix of every token failure [§7].
+    # does not recognise; this keeps the "Invalid login token." prefix of every token failure ("Identity
+    # pools authentication flow", Cognito Developer Guide).
     return NotAuthorizedException("Invalid login token. Couldn't verify access token with the provider.")
 
 
@@ -358,7 +360,8 @@ def _thumbprint(error: IdTokenRejected) -> NotAuthorizedException:
     )
 
 
-#: The identity pools' words for each reason the token checker refuses a login token [§7]. The
+#: The identity pools' words for each reason the token checker refuses a login token ("Identity pools
+# authentication flow", Cognito Developer Guide). The
 #: wording for a token not yet valid, an unknown key and a disallowed ``alg`` is UNCONFIRMED (the
 #: signature message); a wrong audience is AWS's answer for a client id the pool does not configure.
 REFUSALS: dict[type[IdTokenRejected], Callable[[IdTokenRejected], NotAuthorizedException]] = {

@@ -1,8 +1,10 @@
-"""Checking the tokens in a request's ``Logins`` map, as the identity-pool service does [§7].
+"""Checking the tokens in a request's ``Logins`` map, as the identity-pool service does ("Identity pools
+authentication flow", Cognito Developer Guide).
 
 Each Logins key names a provider; its token is checked against what the pool configures for that
 provider, and only a token that passes becomes a :class:`~.models.VerifiedLogin`. If one token fails,
-the whole call fails [§7]. Providers other than Cognito user pools and the developer provider are
+the whole call fails ("Identity pools authentication flow", Cognito Developer Guide). Providers other than
+Cognito user pools and the developer provider are
 added by :meth:`LoginVerifier.register`.
 
 Every JWT goes through the one token checker (:func:`..id_tokens.verify_token`); its typed refusals
@@ -64,7 +66,8 @@ class LoginVerifier:
     # -- Cognito user pools -----------------------------------------------------------------------
 
     def _user_pool(self, pool: IdentityPool, provider: str, token: str, now: float) -> VerifiedLogin:
-        """An ID token of a user pool configured on the identity pool, for one of its ClientIds [§7].
+        """An ID token of a user pool configured on the identity pool, for one of its ClientIds ("Identity
+        pools authentication flow", Cognito Developer Guide).
 
         ``cognito:roles`` and ``cognito:preferred_role`` are read from the token, where the user pool
         put them when it issued it, as AWS's identity pools read them.
@@ -95,10 +98,12 @@ class LoginVerifier:
 
     def _developer(self, pool: IdentityPool, provider: str, token: str, now: float) -> VerifiedLogin:
         """A token from GetOpenIdTokenForDeveloperIdentity for this pool, passed back under
-        ``cognito-identity.amazonaws.com`` as the JS SDK's enhanced-flow example does [§3].
+        ``cognito-identity.amazonaws.com`` as the JS SDK's enhanced-flow example does ("Identity pools
+        authentication flow", Cognito Developer Guide).
 
         The login's subject is the identity the token was issued to (its ``sub``); the developer user
-        comes from its amr (``<provider>:<poolId>:<user>`` [§4]) so the backend can check that the
+        comes from its amr (``<provider>:<poolId>:<user>`` (GetOpenIdToken, Cognito Identity API Reference))
+        so the backend can check that the
         user is still linked to that identity. It proves that identity and links nothing.
         """
         try:

@@ -1,4 +1,5 @@
-"""The Cognito OpenID token: an RS512 JWT signed with a key the local AWS generates [§4].
+"""The Cognito OpenID token: an RS512 JWT signed with a key the local AWS generates (GetOpenIdToken, Cognito
+Identity API Reference).
 
 ``GetOpenIdToken`` and ``GetOpenIdTokenForDeveloperIdentity`` issue it; STS
 ``AssumeRoleWithWebIdentity`` verifies it. The public keys are served as AWS serves them, at
@@ -18,9 +19,11 @@ from ..id_tokens import Expired, IdTokenRejected, verify_token
 ISSUER = "https://cognito-identity.amazonaws.com"
 JWKS_PATH = "/.well-known/jwks_uri"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
-#: GetOpenIdToken tokens last 10 minutes [§4, MODEL].
+#: GetOpenIdToken tokens last 10 minutes (GetOpenIdToken, Cognito Identity API Reference; the Cognito
+# Identity API Reference).
 OPEN_ID_TOKEN_SECONDS = 600
-#: GetOpenIdTokenForDeveloperIdentity's default and maximum TokenDuration [§4].
+#: GetOpenIdTokenForDeveloperIdentity's default and maximum TokenDuration (GetOpenIdToken, Cognito Identity
+# API Reference).
 DEVELOPER_TOKEN_SECONDS = 900
 DEVELOPER_TOKEN_MAX_SECONDS = 86_400
 POOL_ARN_CLAIM = "https://cognito-identity.amazonaws.com/identity-pool-arn"

@@ -1,6 +1,7 @@
 """Logins from public identity providers and OpenID Connect providers, checked as identity pools check them.
 
-Registered with :class:`~.logins.LoginVerifier` by the application factory. Per provider [§7]:
+Registered with :class:`~.logins.LoginVerifier` by the application factory. Per provider ("Identity pools
+authentication flow", Cognito Developer Guide):
 
 * ``www.amazon.com`` and ``graph.facebook.com`` send an opaque **access token**; the pool asks the
   provider what it is for (Login with Amazon's ``tokeninfo``, Facebook's ``debug_token``; here the
@@ -17,8 +18,9 @@ Registered with :class:`~.logins.LoginVerifier` by the application factory. Per 
 ``[\\w.;_/-]+`` allows it; the console asks for one id per app), so a token may match any of them.
 
 A login's ``amr`` entries are ``<provider>`` and ``<provider>:<app id>:<user id>`` for public providers
-(third element UNCONFIRMED, [§4]: "probably"), and ``<host/path>`` and
-``arn:aws:iam::<acct>:oidc-provider/<host/path>:OIDC:<sub>`` for OIDC providers [§4, O CAT].
+(the third element UNCONFIRMED: GetOpenIdToken's page in the Cognito Identity API Reference says
+"probably"), and ``<host/path>`` and ``arn:aws:iam::<acct>:oidc-provider/<host/path>:OIDC:<sub>`` for OIDC
+providers (GetOpenIdToken, Cognito Identity API Reference; catnekaise's write-up of GitHub Actions tokens).
 """
 
 from __future__ import annotations
@@ -75,7 +77,8 @@ class ProviderLogins:
     # -- opaque access tokens ---------------------------------------------------------------------
 
     def login_with_amazon(self, pool: IdentityPool, provider: str, token: str, now: float) -> VerifiedLogin:
-        """Ask Login with Amazon's ``tokeninfo``; the pool's id may be the app id or the client id [§7]."""
+        """Ask Login with Amazon's ``tokeninfo``; the pool's id may be the app id or the client id ("Identity
+        pools authentication flow", Cognito Developer Guide)."""
         try:
             info = self.providers.amazon.token_info(token, now)
         except ProviderError as error:
@@ -90,12 +93,14 @@ class ProviderLogins:
         return VerifiedLogin(
             provider=provider,
             subject=user_id,
-            amr=(provider, f"{provider}:{app_id}:{user_id}"),  # third element UNCONFIRMED [§4]
+            # third element UNCONFIRMED (GetOpenIdToken, Cognito Identity API Reference)
+            amr=(provider, f"{provider}:{app_id}:{user_id}"),
             claims={"aud": info["aud"], "app_id": info["app_id"], "user_id": user_id, "iss": info["iss"]},
         )
 
     def facebook(self, pool: IdentityPool, provider: str, token: str, now: float) -> VerifiedLogin:
-        """Ask Facebook's ``debug_token``: valid, and issued to the app id the pool configures [§7]."""
+        """Ask Facebook's ``debug_token``: valid, and issued to the app id the pool configures ("Identity
+        pools authentication flow", Cognito Developer Guide)."""
         data = self.providers.facebook.debug_token(token, now)
         if not data.get("is_valid"):
             if isinstance(data.get("expires_at"), int) and data.get("user_id"):
@@ -108,7 +113,8 @@ class ProviderLogins:
         return VerifiedLogin(
             provider=provider,
             subject=user_id,
-            amr=(provider, f"{provider}:{app_id}:{user_id}"),  # third element UNCONFIRMED [§4]
+            # third element UNCONFIRMED (GetOpenIdToken, Cognito Identity API Reference)
+            amr=(provider, f"{provider}:{app_id}:{user_id}"),
             claims={"aud": app_id, "sub": user_id, "app_id": app_id, "user_id": user_id},
         )
 
@@ -141,7 +147,8 @@ class ProviderLogins:
         return VerifiedLogin(
             provider=provider,
             subject=subject,
-            amr=(provider, f"{provider}:{app_id}:{subject}"),  # third element UNCONFIRMED [§4]
+            # third element UNCONFIRMED (GetOpenIdToken, Cognito Identity API Reference)
+            amr=(provider, f"{provider}:{app_id}:{subject}"),
             claims=claims,
         )
 
@@ -157,7 +164,8 @@ class ProviderLogins:
     # -- OpenID Connect providers -----------------------------------------------------------------
 
     def open_id_connect(self, pool: IdentityPool, provider: str, token: str, now: float) -> VerifiedLogin:
-        """An ID token of an IAM OIDC provider the pool trusts, under its ``host/path`` [§7, OIDC]."""
+        """An ID token of an IAM OIDC provider the pool trusts, under its ``host/path`` ("Identity pools
+        authentication flow", Cognito Developer Guide; "OIDC providers", Cognito Developer Guide)."""
         arn = next((a for a in pool.open_id_connect_provider_arns if provider_name(a) == provider), None)
         if arn is None:
             raise errors.not_supported()
@@ -178,6 +186,7 @@ class ProviderLogins:
         return VerifiedLogin(
             provider=provider,
             subject=subject,
-            amr=(provider, f"{arn}:OIDC:{subject}"),  # [§4, O CAT]
+            # amr as GetOpenIdToken's tokens carry it (catnekaise's write-up of GitHub Actions tokens)
+            amr=(provider, f"{arn}:OIDC:{subject}"),
             claims=claims,
         )

@@ -4,7 +4,7 @@ An IAM OIDC provider (``CreateOpenIDConnectProvider``: ``Url``, ``ClientIDList``
 how an account trusts an issuer: identity pools name it in ``OpenIdConnectProviderARNs``, role trust
 policies name it as ``{"Federated": "arn:aws:iam::<acct>:oidc-provider/<host/path>"}``. The provider is
 read from moto's IAM in-process on every use (so a change takes effect at once). A token passes when
-[§7, OIDC; IAM User Guide "OIDC federation"]:
+("Identity pools authentication flow", Cognito Developer Guide; OIDC; IAM User Guide "OIDC federation"):
 
 * its ``iss`` is the provider's URL;
 * the issuer's certificate thumbprint is in ``ThumbprintList`` (local issuers: the fixed
@@ -61,7 +61,8 @@ class IssuerDirectory(Protocol):
 
 
 def authorized_party(claims: dict[str, Any]) -> str | None:
-    """The client the token was issued to: ``azp`` when present, otherwise ``aud`` [§7, OIDC]."""
+    """The client the token was issued to: ``azp`` when present, otherwise ``aud`` ("Identity pools
+    authentication flow", Cognito Developer Guide; "OIDC providers", Cognito Developer Guide)."""
     azp = claims.get("azp")
     if isinstance(azp, str) and azp:
         return azp

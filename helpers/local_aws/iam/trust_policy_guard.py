@@ -1,4 +1,5 @@
-"""IAM's rule for identity-pool roles: no trust policy that any identity pool could assume [§5].
+"""IAM's rule for identity-pool roles: no trust policy that any identity pool could assume ("Role trust and
+permissions", Cognito Developer Guide).
 
 Since 2024 (after CVE-2024-28056), IAM refuses to create or update a trust policy that lets the
 ``cognito-identity.amazonaws.com`` principal assume a role without a condition ("IAM requires that

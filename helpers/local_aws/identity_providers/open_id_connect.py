@@ -6,7 +6,8 @@ Any name (``corp``, ``partner``...) is an issuer, created on first use, with the
 **Issuer URL.** Three AWS rules fix its shape: IAM ``CreateOpenIDConnectProvider`` takes an ``https://``
 URL; the identity pool's ``Logins`` key for the provider is that URL without ``https://`` (the IAM
 provider's name, also the end of its ARN ``arn:aws:iam::<acct>:oidc-provider/<host/path>``); and a
-token's ``iss`` must equal the URL [§7, OIDC]. So the issuer is ``https://oidc.local-aws.test/<name>``:
+token's ``iss`` must equal the URL ("Identity pools authentication flow", Cognito Developer Guide; "OIDC
+providers", Cognito Developer Guide). So the issuer is ``https://oidc.local-aws.test/<name>``:
 
 * ``https`` and a fixed host keep the IAM provider, the ARN, the ``Logins`` key and the trust policies'
   condition keys (``oidc.local-aws.test/<name>:aud``) identical in every run, on every port, so
@@ -21,7 +22,8 @@ under ``/_local_aws/oidc/<name>/.well-known/openid-configuration`` (its ``jwks_u
 ``POST /_local_aws/oidc/<name>/token``. AWS, in-process, reads the keys directly.
 
 **Thumbprint.** AWS checks that the TLS certificate of the issuer's JWKS host matches a thumbprint of the
-IAM provider [§7, OIDC]. The local issuer has no TLS, so it has a fixed, documented certificate
+IAM provider ("Identity pools authentication flow", Cognito Developer Guide; "OIDC providers", Cognito
+Developer Guide). The local issuer has no TLS, so it has a fixed, documented certificate
 thumbprint, :data:`LOCAL_ISSUER_THUMBPRINT` (the SHA-1 of the text
 ``local-aws OIDC issuer certificate: oidc.local-aws.test``): an IAM provider for a local issuer must list
 it in ``ThumbprintList`` or sign-ins are refused (local-only rule; it stands for AWS's certificate check,

@@ -178,7 +178,8 @@ class IssuedToken:
 
 
 class OpaqueTokens:
-    """Access tokens a provider issued; only the provider can say what one means (AWS asks it) [§7]."""
+    """Access tokens a provider issued; only the provider can say what one means (AWS asks it) ("Identity
+    pools authentication flow", Cognito Developer Guide)."""
 
     #: Expired tokens are remembered this long, so they are reported as expired rather than unknown.
     KEEP_EXPIRED_SECONDS = 7 * 86_400

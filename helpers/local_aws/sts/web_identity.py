@@ -2,7 +2,9 @@
 
 moto treats the call as a plain AssumeRole (no token check, no trust check). Here the token is verified
 first (by the local AWS's clock), then the role's trust policy is evaluated, and only then are
-credentials minted (by :class:`..issued_credentials.RoleSessions`, not by moto's STS) [§3, §4, §5, §8]:
+credentials minted (by :class:`..issued_credentials.RoleSessions`, not by moto's STS) ("Identity pools
+authentication flow", Cognito Developer Guide; GetOpenIdToken, Cognito Identity API Reference; "Role trust
+and permissions", Cognito Developer Guide; GetCredentialsForIdentity, Cognito Identity API Reference):
 
 * a Cognito OpenID token (``iss`` ``https://cognito-identity.amazonaws.com``; the basic flow's last
   step): principal ``{"Federated": "cognito-identity.amazonaws.com"}``, condition keys ``...:aud``

@@ -141,7 +141,8 @@ def test_a_request_the_local_aws_cannot_authorize_is_denied_in_an_answer_clients
 
 
 def test_guest_credentials_are_scoped_down_by_the_session_policy(endpoint, blog):
-    """The guest role allows iam:ListRoles, but AWS's guest session policies do not include IAM [§5]."""
+    """The guest role allows iam:ListRoles, but AWS's guest session policies do not include IAM ("Role trust
+    and permissions", Cognito Developer Guide)."""
     _, credentials = guest_credentials(endpoint, blog)
     code, message = denied(endpoint.with_credentials("iam", credentials).list_roles)
     assert code == "AccessDenied"

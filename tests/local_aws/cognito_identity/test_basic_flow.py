@@ -1,4 +1,5 @@
-"""Basic (classic) flow: GetOpenIdToken's RS512 JWT, its JWKS, and STS AssumeRoleWithWebIdentity [§3, §4]."""
+"""Basic (classic) flow: GetOpenIdToken's RS512 JWT, its JWKS, and STS AssumeRoleWithWebIdentity ("Identity
+pools authentication flow", Cognito Developer Guide; GetOpenIdToken, Cognito Identity API Reference)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Developer-authenticated identities: the backend's token, both flows with it, lookup, merge, unlink [§1, §3,
-§4, §6, §7]."""
+"""Developer-authenticated identities: the backend's token, both flows with it, lookup, merge, unlink (the
+Cognito Identity API Reference; "Identity pools authentication flow", Cognito Developer Guide;
+GetOpenIdToken, Cognito Identity API Reference; "Switching unauthenticated users to authenticated users",
+Cognito Developer Guide)."""
 
 from __future__ import annotations
 
@@ -157,13 +159,15 @@ def test_a_public_login_in_the_same_call_is_linked_too(setup, endpoint):
         public.get_id(IdentityPoolId=setup.pool_id, Logins={users.provider_name: id_token})["IdentityId"]
         == identity_id
     )
-    # [§6]: the developer provider name never appears in the public calls' Logins.
+    # ("Switching unauthenticated users to authenticated users", Cognito Developer Guide): the developer
+    # provider name never appears in the public calls' Logins.
     unsupported = ("NotAuthorizedException", "Token is not from a supported provider of this identity pool.")
     assert error_of(public.get_id, IdentityPoolId=setup.pool_id, Logins={DEVELOPER: "hana"}) == unsupported
     assert (
         error_of(public.get_open_id_token, IdentityId=identity_id, Logins={DEVELOPER: "hana"}) == unsupported
     )
-    # The backend may still sign the developer user in (our reading of [§6]).
+    # The backend may still sign the developer user in (our reading of "Switching unauthenticated users to
+    # authenticated users", Cognito Developer Guide).
     assert developer_token(setup, "hana")["IdentityId"] == identity_id
 
 

@@ -1,4 +1,6 @@
-"""Enhanced flow: GetCredentialsForIdentity: real STS credentials for the role the pool selects [§3, §8]."""
+"""Enhanced flow: GetCredentialsForIdentity: real STS credentials for the role the pool selects ("Identity
+pools authentication flow", Cognito Developer Guide; GetCredentialsForIdentity, Cognito Identity API
+Reference)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Identities: stable ids per login, a new id per guest, linking, merging, listing, deleting [§2, §6]."""
+"""Identities: stable ids per login, a new id per guest, linking, merging, listing, deleting (GetId, Cognito
+Identity API Reference; "Switching unauthenticated users to authenticated users", Cognito Developer Guide)."""
 
 from __future__ import annotations
 

@@ -183,7 +183,8 @@ def test_malformed_bodies_get_aws_error_shapes(endpoint):
 
 
 def test_at_most_1000_pools_per_region():
-    """The quota is not adjustable [§10]; checked on the model directly (1,000 HTTP calls add nothing)."""
+    """The quota is not adjustable ("Quotas in Amazon Cognito"); checked on the model directly (1,000 HTTP
+    calls add nothing)."""
     from helpers.local_aws.cognito_identity import exceptions as errors
     from helpers.local_aws.cognito_identity.models import (
         MAX_POOLS_PER_REGION,

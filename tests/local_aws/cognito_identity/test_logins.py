@@ -1,4 +1,5 @@
-"""Cognito user pool tokens in Logins: every way a token can be wrong gets AWS's code and message [§7]."""
+"""Cognito user pool tokens in Logins: every way a token can be wrong gets AWS's code and message ("Identity
+pools authentication flow", Cognito Developer Guide)."""
 
 from __future__ import annotations
 
@@ -135,7 +136,8 @@ def test_pool_without_any_provider(setup, endpoint):
 
 
 def test_one_bad_token_fails_the_whole_call(setup, endpoint):
-    """In any call, if one token fails the whole call fails [§7]; nothing is created."""
+    """In any call, if one token fails the whole call fails ("Identity pools authentication flow", Cognito
+    Developer Guide); nothing is created."""
     ci = endpoint.client("cognito-identity")
     before = len(ci.list_identities(IdentityPoolId=setup["pool_id"], MaxResults=60)["Identities"])
     logins = {

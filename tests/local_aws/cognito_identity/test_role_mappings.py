@@ -1,4 +1,5 @@
-"""Role mappings decide the signed-in user's role: Token and Rules types, AmbiguousRoleResolution [§9]."""
+"""Role mappings decide the signed-in user's role: Token and Rules types, AmbiguousRoleResolution ("Using
+role-based access control", Cognito Developer Guide)."""
 
 from __future__ import annotations
 
@@ -121,7 +122,8 @@ def rules(*rules: tuple[str, str, str, str], ambiguous: str = "Deny") -> dict:
             ROLE.format("other"),
             f"NotAuthorizedException: Access to Role '{ROLE.format('other')}' is forbidden.",
         ),
-        # NotEqual on a missing claim is skipped (so the next rule decides), not a match [§9, pitfall 5].
+        # NotEqual on a missing claim is skipped (so the next rule decides), not a match ("Using role-based
+        # access control", Cognito Developer Guide; pitfall 5).
         (
             rules(("custom:tier", "NotEqual", "free", "paid"), ("email", "Contains", "@", "fallback")),
             {"email": "a@b"},

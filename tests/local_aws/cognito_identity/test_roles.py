@@ -1,4 +1,6 @@
-"""Roles and role mappings: stored and validated with AWS's errors; linking rules [§3, §6, §9]."""
+"""Roles and role mappings: stored and validated with AWS's errors; linking rules ("Identity pools
+authentication flow", Cognito Developer Guide; "Switching unauthenticated users to authenticated users",
+Cognito Developer Guide; "Using role-based access control", Cognito Developer Guide)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ def test_role_mappings_are_validated_and_stored(setup):
     try:
         ci.set_identity_pool_roles(IdentityPoolId=pool_id, Roles=roles, RoleMappings=mapping)
         assert ci.get_identity_pool_roles(IdentityPoolId=pool_id)["RoleMappings"] == mapping
-        # The basic flow is refused for a pool with role mappings [§3].
+        # The basic flow is refused for a pool with role mappings ("Identity pools authentication flow",
+        # Cognito Developer Guide).
         public = setup.ci
         identity_id = public.get_id(IdentityPoolId=pool_id)["IdentityId"]
         assert error_of(public.get_open_id_token, IdentityId=identity_id) == (

@@ -1,4 +1,5 @@
-"""IAM refuses trust policies that would let any identity pool assume a role [§5, CVE-2024-28056]."""
+"""IAM refuses trust policies that would let any identity pool assume a role ("Role trust and permissions",
+Cognito Developer Guide; CVE-2024-28056)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Public identity providers in Logins: the stand-ins' sign-in APIs and the pool's token checks [§7].
+"""Public identity providers in Logins: the stand-ins' sign-in APIs and the pool's token checks ("Identity
+pools authentication flow", Cognito Developer Guide).
 
 Login with Amazon and Facebook send access tokens the pool checks by asking the provider; Google and
 Sign in with Apple send RS256 ID tokens. Every sign-in goes through the stand-in's HTTP API.
@@ -97,7 +98,8 @@ def http(url: str, body: Any = None, headers: dict[str, str] | None = None) -> t
 
 
 def cognito(url: str, operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """An unsigned cognito-identity call as a browser makes it: JSON 1.1 over HTTP [§0]."""
+    """An unsigned cognito-identity call as a browser makes it: JSON 1.1 over HTTP (the Cognito Identity API
+    Reference)."""
     return http(
         url + "/",
         body,
@@ -123,13 +125,14 @@ def test_sign_in_get_id_and_credentials(provider, pool, endpoint):
         caller["Arn"].endswith("/CognitoIdentityCredentials") and ":assumed-role/idp-member-" in caller["Arn"]
     )
 
-    # The next sign-in finds the same identity [§2].
+    # The next sign-in finds the same identity (GetId, Cognito Identity API Reference).
     again = {provider: token(endpoint, provider)}
     assert public.get_id(IdentityPoolId=pool.pool_id, Logins=again)["IdentityId"] == identity_id
     described = endpoint.client("cognito-identity").describe_identity(IdentityId=identity_id)
     assert described["Logins"] == [provider]
 
-    # amr: "authenticated", the provider, "<provider>:<app id>:<user id>" (third form UNCONFIRMED) [§4].
+    # amr: "authenticated", the provider, "<provider>:<app id>:<user id>" (third form UNCONFIRMED)
+    # (GetOpenIdToken, Cognito Identity API Reference).
     open_id_token = public.get_open_id_token(IdentityId=identity_id, Logins=again)["Token"]
     amr = jwt.decode(open_id_token, options={"verify_signature": False})["amr"]
     assert amr[:2] == ["authenticated", provider]
@@ -228,7 +231,8 @@ def test_sign_in_api_refusals(endpoint):
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_token_for_another_app(provider, pool, endpoint):
-    """The token must be for an app id the pool configures for that provider [§7]."""
+    """The token must be for an app id the pool configures for that provider ("Identity pools authentication
+    flow", Cognito Developer Guide)."""
     logins = {provider: token(endpoint, provider, client_id="someone-elses-app")}
     assert get_id(endpoint, pool.pool_id, logins) == NOT_SUPPORTED
 
@@ -308,7 +312,8 @@ def test_access_token_the_provider_never_issued(provider, pool, endpoint):
 
 
 def test_token_issued_in_the_future_beyond_the_clock_skew():
-    """iat more than five minutes ahead is refused; within five minutes it is accepted [§4, §7]."""
+    """iat more than five minutes ahead is refused; within five minutes it is accepted (GetOpenIdToken,
+    Cognito Identity API Reference; "Identity pools authentication flow", Cognito Developer Guide)."""
     now = 1_800_000_000.0
     providers = StandInProviders(lambda: now)
     checks = ProviderLogins(providers, oidc=None)  # type: ignore[arg-type]  # OIDC not used here
@@ -328,7 +333,8 @@ def test_token_issued_in_the_future_beyond_the_clock_skew():
 
 
 def test_linking_a_second_provider_to_an_identity(endpoint):
-    """Google first, then Google and Amazon together on the same identity: both logins are linked [§6]."""
+    """Google first, then Google and Amazon together on the same identity: both logins are linked ("Switching
+    unauthenticated users to authenticated users", Cognito Developer Guide)."""
     pool = new_pool(endpoint, SUPPORTED)
     public = endpoint.unsigned()
     google = {"accounts.google.com": token(endpoint, "accounts.google.com", "chen")}
@@ -353,13 +359,16 @@ def test_a_second_login_of_the_same_provider_is_refused(endpoint):
     # Chen proves the identity with Amazon and brings a second Google user: refused.
     dara = {"accounts.google.com": token(endpoint, "accounts.google.com", "dara")}
     code, _ = error_of(public.get_credentials_for_identity, IdentityId=identity_id, Logins={**amazon, **dara})
-    assert code == "ResourceConflictException"  # one login per provider [§6]; message UNCONFIRMED
+    # one login per provider ("Switching unauthenticated users to authenticated users", Cognito Developer
+    # Guide); message UNCONFIRMED
+    assert code == "ResourceConflictException"
     described = endpoint.client("cognito-identity").describe_identity(IdentityId=identity_id)
     assert described["Logins"] == ["accounts.google.com", "www.amazon.com"]
 
 
 def test_merging_two_identities_through_their_logins(endpoint):
-    """One identity signed in with Google, another with Amazon; one call with both merges them [§6]."""
+    """One identity signed in with Google, another with Amazon; one call with both merges them ("Switching
+    unauthenticated users to authenticated users", Cognito Developer Guide)."""
     pool = new_pool(endpoint, SUPPORTED)
     public = endpoint.unsigned()
     google = {"accounts.google.com": token(endpoint, "accounts.google.com", "dara")}

@@ -1,7 +1,8 @@
 """OpenID Connect providers: a local issuer registered in IAM, trusted by a pool and by a role's trust policy.
 
 Identity pools check an OIDC provider's ID token against the IAM provider (``iss``, thumbprint,
-signature, ``azp``/``aud`` in ``ClientIDList``, expiry) [§7]; STS AssumeRoleWithWebIdentity takes the
+signature, ``azp``/``aud`` in ``ClientIDList``, expiry) ("Identity pools authentication flow", Cognito
+Developer Guide); STS AssumeRoleWithWebIdentity takes the
 same tokens directly, with ``<host/path>:aud``/``:sub`` condition keys (IAM User Guide).
 """
 
@@ -147,7 +148,8 @@ def test_unsigned_calls_over_plain_http(setup, endpoint):
 
 
 def test_azp_is_checked_when_present_otherwise_aud(setup, endpoint):
-    """[§7, OIDC]: azp against ClientIDList if present, else aud."""
+    """("Identity pools authentication flow", Cognito Developer Guide; "OIDC providers", Cognito Developer
+    Guide): azp against ClientIDList if present, else aud."""
     for_api = token(endpoint, CORP, client_id="corp-mobile", audience="corp-api")  # azp listed, aud not
     assert endpoint.unsigned().get_id(IdentityPoolId=setup.pool_id, Logins={CORP.logins_key: for_api})
     stranger = token(endpoint, CORP, client_id="stranger", audience="corp-web")  # aud listed, azp not

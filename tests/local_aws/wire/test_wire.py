@@ -80,7 +80,8 @@ def test_guest_then_signed_requests_over_plain_http(endpoint):
     status, answer = call(url, "GetCredentialsForIdentity", {"IdentityId": got["IdentityId"]})
     assert status == 200 and answer["IdentityId"] == got["IdentityId"]
     credentials = answer["Credentials"]
-    assert isinstance(credentials["Expiration"], (int, float))  # epoch seconds on the wire [§0]
+    # epoch seconds on the wire (the Cognito Identity API Reference)
+    assert isinstance(credentials["Expiration"], (int, float))
 
     request = AWSRequest("GET", f"{url}/http-bucket/a.txt")
     S3SigV4Auth(  # S3 requires x-amz-content-sha256, which S3SigV4Auth adds
