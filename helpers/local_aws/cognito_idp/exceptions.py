@@ -43,3 +43,10 @@ def no_verified_contact() -> Denial:
         "Cannot reset password for the user as there is no registered/verified email or phone_number",
         namespace=json_namespace("cognito-idp"),
     )
+
+
+def invalid_access_token() -> Denial:
+    """An ``AccessToken`` the user pool never issued (AWS's words for it, as SDK users quote them)."""
+    return json_error(
+        "NotAuthorizedException", "Invalid Access Token", namespace=json_namespace("cognito-idp")
+    )

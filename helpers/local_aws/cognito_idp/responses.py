@@ -6,7 +6,7 @@
   with an ``AuthFlow`` the app client does not allow (:mod:`.auth_flows`) is refused first.
 * **Tokens in.** Every other operation that takes an ``AccessToken`` (``GetUser``, ``GlobalSignOut``,
   ``ChangePassword``...) reaches moto with moto's token in place of the re-signed one. A token this
-  local AWS did not sign is passed on unchanged, and moto refuses it as AWS does (``NotAuthorizedException``).
+  local AWS did not sign is refused as AWS refuses it (``NotAuthorizedException: Invalid Access Token``).
   ``UpdateUserAttributes`` is first checked against the app client's ``WriteAttributes``
   (:mod:`.attribute_permissions`), which moto does not do; so is ``SignUp``, whose attributes the app
   client writes too.
@@ -84,6 +84,11 @@ class UserPoolTokensLayer:
             if refused_flow is not None:
                 return exceptions.auth_flow_not_enabled(refused_flow).send(start_response)
             return self.issue_tokens(environ, start_response)
+        token = envelope.document.get("AccessToken") if isinstance(envelope.document, dict) else None
+        if isinstance(token, str) and self.issuer.original_access_token(token) is None:
+            # Every access token this local AWS hands out is one it signed: any other is refused as AWS
+            # refuses an unknown one (moto answered with the token itself as the message).
+            return exceptions.invalid_access_token().send(start_response)
         if envelope.operation == "UpdateUserAttributes" and not self.may_write(envelope.document):
             return exceptions.unauthorized_attribute_write().send(start_response)
         if envelope.operation == "SignUp" and not self.may_sign_up(envelope.region, envelope.document):

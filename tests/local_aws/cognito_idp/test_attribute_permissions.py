@@ -158,14 +158,15 @@ def test_sign_up_with_an_unknown_app_client_is_answered_as_before(endpoint, user
     assert code == "ResourceNotFoundException"
 
 
-def test_a_token_the_local_aws_did_not_issue_is_still_refused_by_moto(users):
+def test_a_token_the_local_aws_did_not_issue_is_refused_without_being_echoed(users):
     idp = users["idp"]
-    code, _ = error_of(
+    refused = error_of(
         idp.update_user_attributes,
         AccessToken="not-a-token",
         UserAttributes=[{"Name": "custom:team", "Value": "blue"}],
     )
-    assert code == "NotAuthorizedException"
+    assert refused == ("NotAuthorizedException", "Invalid Access Token")
+    assert error_of(idp.global_sign_out, AccessToken="not-a-token") == refused  # moto echoed the token
 
 
 def test_id_tokens_carry_the_custom_attributes_the_client_may_read_and_no_other(users):
