@@ -198,12 +198,14 @@ def make_app(
     oidc_providers = OidcProviders(internal, providers)
     # User pool tokens: moto issues them, the local AWS re-signs them with a key of this run.
     user_pool_key = UserPoolSigningKey()
+    # What the user pool layers read of moto's model; one client-to-pool lookup (and its memory) for all.
+    client_pool, user_attributes = user_pools.client_pool(internal), user_pools.user_attributes(internal)
     token_issuer = TokenIssuer(
         user_pool_key,
         clock.now,
         user_pools.group_roles(internal),
         user_pools.client_read_attributes(internal),
-        user_pools.user_attributes(internal),
+        user_attributes,
     )
     user_pool_tokens = UserPoolTokensLayer(
         token_issuer,
@@ -211,14 +213,10 @@ def make_app(
         lambda: moto.app("cognito-idp"),
         user_pools.pool_exists(internal),
         user_pools.client_write_attributes(internal),
-        user_pools.client_pool(internal),
+        client_pool,
         user_pools.client_auth_flows(internal),
     )
-    confirmation_codes = ConfirmationCodesLayer(
-        user_pools.client_pool(internal),
-        user_pools.user_attributes(internal),
-        lambda: moto.app("cognito-idp"),
-    )
+    confirmation_codes = ConfirmationCodesLayer(client_pool, user_attributes, lambda: moto.app("cognito-idp"))
     verifier = LoginVerifier(user_pool_key.keys_by_kid, signer)
     ProviderLogins(providers, oidc_providers).register(verifier)
     backends = CognitoIdentityBackends(Collaborators(clock.now, verifier, role_sessions, signer))
